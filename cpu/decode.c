@@ -1,0 +1,339 @@
+/* Decode once: Zydis -> compact Insn records, grouped into blocks that are
+ * cached by (address, mode, privilege). A block ends after a branch or any
+ * instruction that changes how later code runs (OPF_END), at MAX_BLOCK
+ * instructions, or before a breakpoint. The cache is flushed as a whole when
+ * guest code is written, unmapped or remapped (rare in practice; simple and
+ * exact). Its arena and hash are sized for large programs' working sets so
+ * the steady state never re-decodes. */
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "decode.h"
+
+#define FAMILY(n) extern const OpDef n[];
+#include "families.def"
+#undef FAMILY
+
+static const OpDef *const family_tables[] = {
+#define FAMILY(n) n,
+#include "families.def"
+#undef FAMILY
+};
+
+static Selector sel_tab[ZYDIS_MNEMONIC_MAX_VALUE + 1];
+static uint8_t opf_tab[ZYDIS_MNEMONIC_MAX_VALUE + 1];
+static const char *fam_tab[ZYDIS_MNEMONIC_MAX_VALUE + 1];
+static int tables_ready;
+
+static void init_tables(void) {
+    if (tables_ready) return;
+    for (size_t t = 0; t < sizeof family_tables / sizeof *family_tables; t++)
+        for (const OpDef *d = family_tables[t]; d->mnem; d++) {
+            sel_tab[d->mnem] = d->sel;
+            opf_tab[d->mnem] = d->flags;
+            fam_tab[d->mnem] = d->family;
+        }
+    tables_ready = 1;
+}
+
+int decode_is_implemented(int mnem) {
+    init_tables();
+    return mnem > 0 && mnem <= ZYDIS_MNEMONIC_MAX_VALUE && sel_tab[mnem] != NULL;
+}
+const char *decode_family(int mnem) {
+    init_tables();
+    return mnem > 0 && mnem <= ZYDIS_MNEMONIC_MAX_VALUE ? fam_tab[mnem] : NULL;
+}
+
+DecodeCache *decode_cache_new(void) {
+    init_tables();
+    DecodeCache *dc = calloc(1, sizeof *dc);
+    if (!dc) return NULL;
+    dc->hsize = DC_HASH_SIZE;
+    dc->hash = calloc(dc->hsize, sizeof(Block *));
+    dc->arena_size = DC_ARENA_SIZE;
+    dc->arena = mmap(NULL, dc->arena_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (!dc->hash || dc->arena == MAP_FAILED) {
+        free(dc->hash);
+        free(dc);
+        return NULL;
+    }
+    ZydisDecoderInit(&dc->dec[MODE_64], ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+    ZydisDecoderInit(&dc->dec[MODE_COMPAT32], ZYDIS_MACHINE_MODE_LONG_COMPAT_32,
+                     ZYDIS_STACK_WIDTH_32);
+    ZydisDecoderInit(&dc->dec[MODE_PROT32], ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+    ZydisFormatterInit(&dc->fmt, ZYDIS_FORMATTER_STYLE_ATT);
+    ZydisFormatterSetProperty(&dc->fmt, ZYDIS_FORMATTER_PROP_HEX_UPPERCASE, ZYAN_FALSE);
+    ZydisFormatterSetProperty(&dc->fmt, ZYDIS_FORMATTER_PROP_ADDR_PADDING_ABSOLUTE, ZYDIS_PADDING_DISABLED);
+    ZydisFormatterSetProperty(&dc->fmt, ZYDIS_FORMATTER_PROP_IMM_PADDING, ZYDIS_PADDING_DISABLED);
+    ZydisFormatterSetProperty(&dc->fmt, ZYDIS_FORMATTER_PROP_DISP_PADDING, ZYDIS_PADDING_DISABLED);
+    return dc;
+}
+
+void decode_cache_free(DecodeCache *dc) {
+    if (!dc) return;
+    munmap(dc->arena, dc->arena_size);
+    free(dc->hash);
+    free(dc);
+}
+
+void decode_cache_flush(DecodeCache *dc) {
+    memset(dc->hash, 0, dc->hsize * sizeof(Block *));
+    dc->used = 0;
+    dc->flushes++;
+}
+
+/* ---- operand translation ---- */
+
+int zreg_is_gpr(ZydisRegister r) {
+    switch (ZydisRegisterGetClass(r)) {
+    case ZYDIS_REGCLASS_GPR8:
+    case ZYDIS_REGCLASS_GPR16:
+    case ZYDIS_REGCLASS_GPR32:
+    case ZYDIS_REGCLASS_GPR64: return 1;
+    default: return 0;
+    }
+}
+int zreg_is_xmm(ZydisRegister r) { return ZydisRegisterGetClass(r) == ZYDIS_REGCLASS_XMM; }
+
+/* GPR number 0..15 of any GPR (AH..BH give their parent), or -1. */
+int zreg_gpr_num(ZydisRegister r) {
+    switch (r) {
+    case ZYDIS_REGISTER_AH: return RAX;
+    case ZYDIS_REGISTER_CH: return RCX;
+    case ZYDIS_REGISTER_DH: return RDX;
+    case ZYDIS_REGISTER_BH: return RBX;
+    default: break;
+    }
+    if (!zreg_is_gpr(r)) return -1;
+    ZydisRegister big = ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r);
+    return ZydisRegisterGetId(big);
+}
+
+static uint8_t reg_operand(ZydisRegister r) {
+    switch (r) {
+    case ZYDIS_REGISTER_AH: return 1;
+    case ZYDIS_REGISTER_CH: return 8 + 1;
+    case ZYDIS_REGISTER_DH: return 16 + 1;
+    case ZYDIS_REGISTER_BH: return 24 + 1;
+    default: break;
+    }
+    if (zreg_is_gpr(r)) return (uint8_t)GPR_OFF(zreg_gpr_num(r));
+    switch (ZydisRegisterGetClass(r)) {
+    case ZYDIS_REGCLASS_SEGMENT:
+        switch (r) {
+        case ZYDIS_REGISTER_ES: return SEG_ES;
+        case ZYDIS_REGISTER_CS: return SEG_CS;
+        case ZYDIS_REGISTER_SS: return SEG_SS;
+        case ZYDIS_REGISTER_DS: return SEG_DS;
+        case ZYDIS_REGISTER_FS: return SEG_FS;
+        default: return SEG_GS;
+        }
+    default: return (uint8_t)ZydisRegisterGetId(r);
+    }
+}
+
+static uint8_t seg_num(ZydisRegister r) {
+    switch (r) {
+    case ZYDIS_REGISTER_ES: return SEG_ES;
+    case ZYDIS_REGISTER_CS: return SEG_CS;
+    case ZYDIS_REGISTER_SS: return SEG_SS;
+    case ZYDIS_REGISTER_FS: return SEG_FS;
+    case ZYDIS_REGISTER_GS: return SEG_GS;
+    default: return SEG_DS;
+    }
+}
+
+/* Handlers for what cannot run. */
+static void op_invalid(Cpu *c, const Insn *i) { cpu_fault_noerr(c, EXC_UD); }
+static void op_unimpl(Cpu *c, const Insn *i) { cpu_unimplemented(c, i, NULL); }
+static void op_unimpl_form(Cpu *c, const Insn *i) { cpu_unimplemented(c, i, "operand form"); }
+
+/* Fill the generic fields and pick the handler. Returns OPF_* flags. */
+static int translate(Cpu *c, CpuMode mode, uint64_t rip, const ZydisDecodedInstruction *zi,
+                     const ZydisDecodedOperand *zo, Insn *i) {
+    memset(i, 0, sizeof *i);
+    i->rip = rip;
+    i->len = zi->length;
+    i->mnem = (uint16_t)zi->mnemonic;
+    i->osz = (uint8_t)(zi->operand_width >= 128 ? 16 : zi->operand_width / 8);
+    if (i->osz == 0) i->osz = mode == MODE_64 ? 8 : 4;
+    i->asz = (uint8_t)(zi->address_width / 8);
+    i->base = i->index = REG_ZERO;
+    i->seg = SEG_NONE;
+    i->mseg = SEG_DS;
+    if (zi->attributes & ZYDIS_ATTRIB_HAS_LOCK) i->flags |= I_LOCK;
+    if (zi->attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE)) i->flags |= I_REP;
+    if (zi->attributes & ZYDIS_ATTRIB_HAS_REPNE) i->flags |= I_REPNE;
+    if (zi->attributes & ZYDIS_ATTRIB_HAS_OPERANDSIZE) i->flags |= I_O16;
+
+    int nexp = 0, have_mem = 0, have_imm = 0;
+    for (int j = 0; j < zi->operand_count_visible && j < ZYDIS_MAX_OPERAND_COUNT; j++) {
+        const ZydisDecodedOperand *o = &zo[j];
+        if (o->visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN) continue;
+        int slot = nexp++;
+        if (slot == 1) i->osz1 = (uint8_t)(o->size >= 128 ? 16 : o->size / 8);
+        switch (o->type) {
+        case ZYDIS_OPERAND_TYPE_REGISTER:
+            if (slot < 3) {
+                i->k[slot] = K_REG;
+                i->r[slot] = reg_operand(o->reg.value);
+            }
+            break;
+        case ZYDIS_OPERAND_TYPE_MEMORY:
+            if (slot < 3) i->k[slot] = K_MEM;
+            if (have_mem++) break;
+            if (o->mem.base == ZYDIS_REGISTER_RIP || o->mem.base == ZYDIS_REGISTER_EIP) {
+                uint64_t t = rip + zi->length + (uint64_t)o->mem.disp.value;
+                i->disp = (int64_t)(o->mem.base == ZYDIS_REGISTER_EIP ? (uint32_t)t : t);
+            } else {
+                i->disp = o->mem.disp.value;
+                if (o->mem.base != ZYDIS_REGISTER_NONE) i->base = (uint8_t)zreg_gpr_num(o->mem.base);
+                if (o->mem.index != ZYDIS_REGISTER_NONE && zreg_is_gpr(o->mem.index)) {
+                    i->index = (uint8_t)zreg_gpr_num(o->mem.index);
+                    i->scale = (uint8_t)(o->mem.scale == 8 ? 3 : o->mem.scale == 4 ? 2
+                                         : o->mem.scale == 2 ? 1 : 0);
+                }
+            }
+            i->mseg = seg_num(o->mem.segment);
+            if (mode == MODE_64)
+                i->seg = (i->mseg == SEG_FS || i->mseg == SEG_GS) ? i->mseg : SEG_NONE;
+            else
+                i->seg = i->mseg;
+            break;
+        case ZYDIS_OPERAND_TYPE_IMMEDIATE:
+            if (slot < 3) i->k[slot] = K_IMM;
+            if (have_imm++) {
+                i->aux2 = (uint8_t)o->imm.value.u;
+                break;
+            }
+            if (o->imm.is_relative) {
+                uint64_t t = rip + zi->length + o->imm.value.u;
+                if (mode != MODE_64 || zi->operand_width == 16)
+                    t &= size_mask(zi->operand_width == 16 ? 2 : 4);
+                i->imm = t;
+            } else {
+                i->imm = o->imm.value.u;
+            }
+            break;
+        case ZYDIS_OPERAND_TYPE_POINTER:
+            if (slot < 3) i->k[slot] = K_IMM;
+            i->imm = o->ptr.offset;
+            i->aux2 = 0;
+            i->disp = o->ptr.segment; /* far pointer selector */
+            break;
+        default: break;
+        }
+    }
+
+    Selector sel = sel_tab[zi->mnemonic];
+    if (!sel) {
+        i->fn = op_unimpl;
+        return OPF_END;
+    }
+    DecodeCtx d = {zi, zo, nexp, mode, c};
+    if (!sel(&d, i) || !i->fn) {
+        i->fn = op_unimpl_form;
+        return OPF_END;
+    }
+    return opf_tab[zi->mnemonic];
+}
+
+static int bp_at(Cpu *c, uint64_t a) {
+    for (int k = 0; k < c->nbp; k++)
+        if (c->bp[k] == a) return 1;
+    return 0;
+}
+
+/* Build the block at c->rip. May raise a fetch fault (#PF) for its first
+ * instruction. */
+Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
+    DecodeCache *dc = c->dc;
+    int maxn = c->step_blocks ? 1 : MAX_BLOCK;
+    size_t need = sizeof(Block) + (size_t)maxn * sizeof(Insn);
+    if (dc->used + need > dc->arena_size) {
+        decode_cache_flush(dc);
+        mem_clear_code_marks(c->mem);
+    }
+    Block *b = (Block *)(dc->arena + dc->used);
+    b->rip = rip;
+    b->key = key;
+    b->n = 0;
+    CpuMode mode = (CpuMode)c->mode;
+    uint64_t a = rip;
+    while (b->n < (unsigned)maxn) {
+        if (b->n > 0 && c->nbp && bp_at(c, a)) break;
+        uint8_t buf[16];
+        uint64_t fa;
+        int fprot = 0;
+        int got = cpu_fetch(c, a, buf, 15, &fa, &fprot);
+        ZydisDecodedInstruction zi;
+        ZydisDecodedOperand zo[ZYDIS_MAX_OPERAND_COUNT];
+        ZyanStatus st = got ? ZydisDecoderDecodeFull(&dc->dec[mode], buf, got, &zi, zo)
+                            : ZYDIS_STATUS_NO_MORE_DATA;
+        Insn *i = &b->insns[b->n];
+        if (st == ZYDIS_STATUS_NO_MORE_DATA) {
+            if (b->n > 0) break; /* the fault belongs to the next block */
+            /* instruction fetch fault at the first unreadable byte */
+            if (!mem_canonical(fa)) cpu_fault(c, EXC_GP, 0);
+            c->cr2 = fa;
+            cpu_fault(c, EXC_PF, (fprot ? PFERR_P : 0) | PFERR_I | (c->cpl == 3 ? PFERR_U : 0));
+        }
+        for (uint64_t p = a & PAGE_MASK; p < a + (ZYAN_SUCCESS(st) ? zi.length : 1); p += PAGE_SIZE)
+            mem_mark_code(c->mem, p);
+        int opf;
+        if (!ZYAN_SUCCESS(st)) {
+            memset(i, 0, sizeof *i);
+            i->rip = a;
+            i->len = 1;
+            i->fn = op_invalid;
+            opf = OPF_END;
+        } else {
+            opf = translate(c, mode, a, &zi, zo, i);
+        }
+        b->n++;
+        a += i->len;
+        if (mode != MODE_64) a = (uint32_t)a;
+        if (opf & OPF_END) break;
+    }
+    b->end = a;
+    dc->used += sizeof(Block) + (size_t)b->n * sizeof(Insn);
+    dc->used = (dc->used + 15) & ~(size_t)15;
+    size_t h = DC_HASH(rip, key, dc->hsize);
+    b->hnext = dc->hash[h];
+    dc->hash[h] = b;
+    dc->decoded += b->n;
+    return b;
+}
+
+int cpu_disasm(Cpu *c, uint64_t addr, char *out, size_t outlen, uint8_t *bytes, int *len) {
+    uint8_t buf[16];
+    uint64_t fa;
+    int fprot;
+    int got = cpu_fetch(c, addr, buf, 15, &fa, &fprot);
+    if (got == 0) {
+        /* also allow reading non-executable memory for diagnostics */
+        if (mem_read(c->mem, buf, addr, 1, MEM_R) < 0) {
+            snprintf(out, outlen, "(unreadable)");
+            if (len) *len = 0;
+            return -1;
+        }
+        got = 1;
+    }
+    ZydisDecodedInstruction zi;
+    ZydisDecodedOperand zo[ZYDIS_MAX_OPERAND_COUNT];
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&c->dc->dec[c->mode], buf, got, &zi, zo))) {
+        snprintf(out, outlen, "(bad)");
+        if (bytes) bytes[0] = buf[0];
+        if (len) *len = 1;
+        return -1;
+    }
+    ZydisFormatterFormatInstruction(&c->dc->fmt, &zi, zo, zi.operand_count_visible, out, outlen,
+                                    addr, NULL);
+    if (bytes) memcpy(bytes, buf, zi.length);
+    if (len) *len = zi.length;
+    return 0;
+}
+
+const char *cpu_mnemonic_name(int mnem) { return ZydisMnemonicGetString((ZydisMnemonic)mnem); }

@@ -1,0 +1,53 @@
+/* The decoded-instruction cache (internal to cpu/). */
+#ifndef RINGSIDE_DECODE_H
+#define RINGSIDE_DECODE_H
+
+#include "insn.h"
+
+#define MAX_BLOCK     64
+#define DC_HASH_SIZE  (1u << 18)          /* buckets */
+#define DC_ARENA_SIZE (512ull << 20)      /* reserved, touched on use */
+/* Key: mode (2 bits) | user (1 bit) | single-step (1 bit). */
+#define DC_KEY(c) ((unsigned)(c)->mode | ((c)->cpl == 3 ? 4u : 0u) | ((c)->step_blocks ? 8u : 0u))
+#define DC_HASH(rip, key, size) ((size_t)(((rip) ^ ((uint64_t)(key) << 60)) * 0x9E3779B97F4A7C15ull >> 40) & ((size) - 1))
+
+typedef struct Block {
+    uint64_t rip;
+    uint64_t end; /* fall-through address */
+    struct Block *hnext;
+    unsigned key;
+    unsigned n;
+    Insn insns[];
+} Block;
+
+typedef struct DecodeCache {
+    Block **hash;
+    size_t hsize;
+    uint8_t *arena;
+    size_t arena_size, used;
+    ZydisDecoder dec[3]; /* by CpuMode */
+    ZydisFormatter fmt;
+    uint64_t decoded, flushes;
+} DecodeCache;
+
+DecodeCache *decode_cache_new(void);
+void decode_cache_free(DecodeCache *dc);
+void decode_cache_flush(DecodeCache *dc);
+Block *decode_block(Cpu *c, uint64_t rip, unsigned key);
+int decode_is_implemented(int mnem);
+const char *decode_family(int mnem);
+int zreg_gpr_num(ZydisRegister r);
+const char *cpu_mnemonic_name(int mnem);
+
+static inline Block *decode_lookup(Cpu *c, uint64_t rip) {
+    unsigned key = DC_KEY(c);
+    DecodeCache *dc = c->dc;
+    for (Block *b = dc->hash[DC_HASH(rip, key, dc->hsize)]; b; b = b->hnext)
+        if (b->rip == rip && b->key == key) return b;
+    return decode_block(c, rip, key);
+}
+
+int cpu_fetch(Cpu *c, uint64_t a, uint8_t *buf, int n, uint64_t *fault_addr, int *fault_prot);
+void cpu_select_tlb(Cpu *c);
+
+#endif

@@ -1,0 +1,128 @@
+/* The initial process stack as Linux's create_elf_tables() lays it out:
+ *
+ *   top:   8 zero bytes
+ *          execfn string, envp strings, argv strings (growing down)
+ *          "x86_64" platform string, 16 AT_RANDOM bytes
+ *          (16-byte alignment)
+ *          auxv pairs ... AT_NULL
+ *          envp[] NULL
+ *          argv[] NULL
+ *   rsp -> argc
+ */
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "loader.h"
+
+#define STACK_TOP64   0x7ffffffff000ull
+#define STACK_SIZE    (8ull << 20) /* RLIMIT_STACK's usual 8 MiB */
+#define MAX_ARG_BYTES (2u << 20)
+#ifndef AT_MINSIGSTKSZ
+#define AT_MINSIGSTKSZ 51
+#endif
+#ifndef AT_RSEQ_FEATURE_SIZE
+#define AT_RSEQ_FEATURE_SIZE 27
+#define AT_RSEQ_ALIGN 28
+#endif
+
+typedef struct Builder {
+    Proc *p;
+    uint64_t sp;
+    int ok;
+} Builder;
+
+static uint64_t put_bytes(Builder *b, const void *data, size_t n) {
+    b->sp -= n;
+    if (mem_write(b->p->mem, b->sp, data, n, 0) < 0) b->ok = 0;
+    return b->sp;
+}
+static uint64_t put_str(Builder *b, const char *s) { return put_bytes(b, s, strlen(s) + 1); }
+
+uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *const envp[],
+                     const char *execfn) {
+    uint64_t top = STACK_TOP64;
+    if (mem_map(p->mem, top - STACK_SIZE, STACK_SIZE, MEM_R | MEM_W | MEM_U, "[stack]") < 0) {
+        snprintf(li->err, sizeof li->err, "cannot map the stack");
+        return 0;
+    }
+    p->stack_top = top;
+    int envc = 0;
+    size_t bytes = strlen(execfn) + 1;
+    while (envp[envc]) bytes += strlen(envp[envc++]) + 1;
+    for (int k = 0; k < argc; k++) bytes += strlen(argv[k]) + 1;
+    if (bytes > MAX_ARG_BYTES) {
+        snprintf(li->err, sizeof li->err, "argument list too long (E2BIG)");
+        return 0;
+    }
+    Builder b = {p, top, 1};
+    uint64_t zero = 0;
+    put_bytes(&b, &zero, 8);
+    uint64_t execfn_addr = put_str(&b, execfn);
+    uint64_t *envaddr = calloc((size_t)envc + 1, sizeof(uint64_t));
+    uint64_t *argaddr = calloc((size_t)argc + 1, sizeof(uint64_t));
+    if (!envaddr || !argaddr) {
+        free(envaddr);
+        free(argaddr);
+        snprintf(li->err, sizeof li->err, "out of memory");
+        return 0;
+    }
+    for (int k = envc - 1; k >= 0; k--) envaddr[k] = put_str(&b, envp[k]);
+    for (int k = argc - 1; k >= 0; k--) argaddr[k] = put_str(&b, argv[k]);
+    uint64_t platform = put_str(&b, li->is32 ? "i686" : "x86_64");
+    uint8_t rnd[16];
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) memset(rnd, 0x5a, sizeof rnd);
+    b.sp &= ~0xfull;
+    uint64_t random_addr = put_bytes(&b, rnd, sizeof rnd);
+
+    uint32_t id1[4];
+    cpuid_query(p->cpu, 1, 0, id1);
+    uint64_t aux[][2] = {
+        {AT_MINSIGSTKSZ, 2048},
+        {AT_HWCAP, id1[3]},
+        {AT_PAGESZ, PAGE_SIZE},
+        {AT_CLKTCK, (uint64_t)sysconf(_SC_CLK_TCK)},
+        {AT_PHDR, li->phdr},
+        {AT_PHENT, li->phent},
+        {AT_PHNUM, li->phnum},
+        {AT_BASE, li->interp_base},
+        {AT_FLAGS, 0},
+        {AT_ENTRY, li->entry},
+        {AT_UID, getuid()},
+        {AT_EUID, geteuid()},
+        {AT_GID, getgid()},
+        {AT_EGID, getegid()},
+        {AT_SECURE, 0},
+        {AT_RANDOM, random_addr},
+        {AT_HWCAP2, 0},
+        {AT_EXECFN, execfn_addr},
+        {AT_PLATFORM, platform},
+        {AT_RSEQ_FEATURE_SIZE, 28},
+        {AT_RSEQ_ALIGN, 32},
+        {AT_NULL, 0},
+    };
+    size_t naux = sizeof aux / sizeof aux[0];
+    size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + naux * 2;
+    /* rsp must be 16-byte aligned at the entry point */
+    b.sp -= words * 8;
+    b.sp &= ~0xfull;
+    uint64_t sp = b.sp, w = sp;
+    uint64_t v = (uint64_t)argc;
+    if (mem_write(p->mem, w, &v, 8, 0) < 0) b.ok = 0;
+    w += 8;
+    for (int k = 0; k <= argc; k++, w += 8)
+        if (mem_write(p->mem, w, &argaddr[k], 8, 0) < 0) b.ok = 0;
+    for (int k = 0; k <= envc; k++, w += 8)
+        if (mem_write(p->mem, w, &envaddr[k], 8, 0) < 0) b.ok = 0;
+    for (size_t k = 0; k < naux; k++, w += 16)
+        if (mem_write(p->mem, w, aux[k], 16, 0) < 0) b.ok = 0;
+    free(envaddr);
+    free(argaddr);
+    if (!b.ok) {
+        snprintf(li->err, sizeof li->err, "cannot build the initial stack");
+        return 0;
+    }
+    return sp;
+}

@@ -1,0 +1,177 @@
+/* The host half of the modelled kernel: maps the ring-0 image, boots the CPU
+ * through it, and services its VMCALLs (system calls and exceptions). */
+#include "kernel.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/kernel.h"
+
+extern const uint8_t ringside_kernel_image[];
+extern const uint8_t ringside_kernel_image_end[];
+
+static uint64_t khdr(unsigned off) {
+    uint64_t v;
+    memcpy(&v, ringside_kernel_image + off, 8);
+    return v;
+}
+
+uint64_t kernel_symbol(KernelSym s) {
+    switch (s) {
+    case KSYM_SYSCALL64: return khdr(KHDR_SYSCALL64);
+    case KSYM_PERCPU: return khdr(KHDR_PERCPU);
+    case KSYM_STACK_TOP: return khdr(KHDR_STACK_TOP);
+    case KSYM_TSS: return khdr(KHDR_TSS);
+    case KSYM_GDT: return khdr(KHDR_GDT);
+    case KSYM_IDT: return khdr(KHDR_IDT);
+    }
+    return 0;
+}
+
+int kernel_map(Mem *m) {
+    size_t size = (size_t)(ringside_kernel_image_end - ringside_kernel_image);
+    if (khdr(KHDR_MAGIC) != KERNEL_MAGIC) return -1;
+    uint64_t base = KERNEL_BASE, data = khdr(KHDR_DATA_START), end = khdr(KHDR_END);
+    if (data <= base || end < data || data - base > size) return -1;
+    /* text+rodata: supervisor read/execute; data+bss: supervisor read/write */
+    if (mem_map(m, base, data - base, MEM_R | MEM_X, "[kernel text]") < 0) return -1;
+    if (mem_map(m, data, end - data, MEM_R | MEM_W, "[kernel data]") < 0) return -1;
+    if (mem_write(m, base, ringside_kernel_image, size, 0) < 0) return -1;
+    return 0;
+}
+
+void kernel_boot(Proc *p, uint64_t entry, uint64_t user_sp, int compat32) {
+    Cpu *c = p->cpu;
+    /* The state a boot loader leaves: long mode, paging on, CPL 0 in a flat
+     * 64-bit code segment whose selector matches the GDT the kernel loads. */
+    c->efer = EFER_LME | EFER_LMA | EFER_NXE;
+    cpu_load_seg_raw(c, SEG_CS, 0x10, 0, 0xffffffff, 0x9b | SEGA_L | SEGA_G);
+    cpu_load_seg_raw(c, SEG_SS, 0x18, 0, 0xffffffff, 0x93 | SEGA_DB | SEGA_G);
+    for (int s = 0; s < 6; s++)
+        if (s != SEG_CS && s != SEG_SS) cpu_load_seg_raw(c, s, 0, 0, 0, 0);
+    c->idtr.limit = 0;
+    cpu_update_mode(c);
+    memset(c->gpr, 0, sizeof c->gpr);
+    c->gpr[RDI] = entry;
+    c->gpr[RSI] = user_sp;
+    c->gpr[RDX] = (uint64_t)compat32;
+    c->gpr[RSP] = khdr(KHDR_STACK_TOP);
+    cpu_set_rflags(c, 2);
+    c->rip = khdr(KHDR_BOOT);
+}
+
+/* Linux's signal for each exception vector (arch/x86/kernel/traps.c). */
+int kernel_exc_signal(int vector) {
+    switch (vector) {
+    case EXC_DE: return SIGFPE;
+    case EXC_DB: return SIGTRAP;
+    case EXC_BP: return SIGTRAP;
+    case EXC_OF: return SIGSEGV;
+    case EXC_BR: return SIGSEGV;
+    case EXC_UD: return SIGILL;
+    case EXC_NM: return SIGSEGV;
+    case EXC_NP: return SIGBUS;
+    case EXC_SS: return SIGBUS;
+    case EXC_GP: return SIGSEGV;
+    case EXC_PF: return SIGSEGV;
+    case EXC_MF: return SIGFPE;
+    case EXC_AC: return SIGBUS;
+    case EXC_XM: return SIGFPE;
+    default: return SIGSEGV;
+    }
+}
+
+static void report_fault(Proc *p, const PtRegs *r, int vector, uint64_t cr2, int sig) {
+    char text[128];
+    cpu_disasm(p->cpu, r->ip, text, sizeof text, NULL, NULL);
+    const char *signame = sigabbrev_np(sig);
+    fprintf(stderr, "ringside: SIG%s (%s) at 0x%llx: %s", signame ? signame : "?",
+            cpu_exc_name(vector), (unsigned long long)r->ip, text);
+    if (vector == EXC_PF)
+        fprintf(stderr, " (address 0x%llx, %s)", (unsigned long long)cr2,
+                (r->orig_ax & PFERR_W) ? "write" : (r->orig_ax & PFERR_I) ? "fetch" : "read");
+    fputc('\n', stderr);
+}
+
+/* Service one VMCALL. Returns 0 to continue, 1 when the process ended. */
+static int hypercall(Proc *p) {
+    Cpu *c = p->cpu;
+    uint64_t regs_addr = c->gpr[RDI];
+    unsigned reason = (unsigned)c->gpr[RSI];
+    PtRegs r;
+    if (c->cpl != 0 || mem_read(p->mem, &r, regs_addr, sizeof r, MEM_R) < 0) {
+        fprintf(stderr, "ringside: internal error: bad pt_regs at 0x%llx\n",
+                (unsigned long long)regs_addr);
+        proc_exit(p, SIGSEGV);
+        return 1;
+    }
+    switch (reason) {
+    case HC_SYSCALL64:
+        p->abi = ABI_X86_64;
+        sys_dispatch(p, &r);
+        break;
+    case HC_INT80:
+    case HC_SYSCALL32: {
+        /* The i386 table arrives with the 32-bit issue. */
+        static int said;
+        if (!said++)
+            fprintf(stderr, "ringside: unimplemented: i386 system call %llu (%s)\n",
+                    (unsigned long long)r.orig_ax, reason == HC_INT80 ? "int $0x80" : "compat syscall");
+        r.ax = (uint64_t)-ENOSYS;
+        break;
+    }
+    case HC_EXCEPTION: {
+        int vector = (int)c->gpr[RDX];
+        uint64_t cr2 = c->gpr[RCX];
+        int sig = kernel_exc_signal(vector);
+        /* No signal delivery yet: the default action of every one of these
+         * signals ends the process (with a core dump). */
+        report_fault(p, &r, vector, cr2, sig);
+        proc_exit(p, sig);
+        return 1;
+    }
+    default:
+        fprintf(stderr, "ringside: internal error: unknown hypercall %u\n", reason);
+        proc_exit(p, SIGSEGV);
+        return 1;
+    }
+    if (p->exited) return 1;
+    if (mem_write(p->mem, regs_addr, &r, sizeof r, MEM_W) < 0) {
+        fprintf(stderr, "ringside: internal error: pt_regs write-back failed\n");
+        proc_exit(p, SIGSEGV);
+        return 1;
+    }
+    return 0;
+}
+
+int kernel_run(Proc *p) {
+    Cpu *c = p->cpu;
+    for (;;) {
+        CpuEvent ev = cpu_run(c, 0);
+        switch (ev) {
+        case CPU_EV_HYPERCALL:
+            if (hypercall(p)) return 0;
+            break;
+        case CPU_EV_SHUTDOWN:
+            fprintf(stderr, "ringside: triple fault (vector %d, %s) at 0x%llx: the modelled kernel could not handle an exception\n",
+                    c->exc_vector, cpu_exc_name(c->exc_vector), (unsigned long long)c->rip);
+            proc_exit(p, SIGSEGV);
+            return 0;
+        case CPU_EV_EXCEPTION:
+            fprintf(stderr, "ringside: exception %d (%s) at 0x%llx before the IDT was loaded\n",
+                    c->exc_vector, cpu_exc_name(c->exc_vector), (unsigned long long)c->rip);
+            proc_exit(p, SIGSEGV);
+            return 0;
+        case CPU_EV_HALT:
+            fprintf(stderr, "ringside: the modelled kernel halted at 0x%llx\n", (unsigned long long)c->rip);
+            proc_exit(p, SIGSEGV);
+            return 0;
+        case CPU_EV_BREAKPOINT:
+        case CPU_EV_LIMIT:
+            return 1; /* the embedder's turn (debugger, stepping) */
+        default: break;
+        }
+    }
+}

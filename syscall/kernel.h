@@ -1,0 +1,22 @@
+/* The host half of the modelled kernel (see kernel.c). */
+#ifndef RINGSIDE_SYSCALL_KERNEL_H
+#define RINGSIDE_SYSCALL_KERNEL_H
+
+#include "proc.h"
+
+typedef enum {
+    KSYM_SYSCALL64, KSYM_PERCPU, KSYM_STACK_TOP, KSYM_TSS, KSYM_GDT, KSYM_IDT,
+} KernelSym;
+
+/* Map the ring-0 image (supervisor-only) into the guest address space. */
+int kernel_map(Mem *m);
+/* Point the CPU at the image's boot code, which will enter `entry` at CPL 3
+ * with the stack at user_sp. */
+void kernel_boot(Proc *p, uint64_t entry, uint64_t user_sp, int compat32);
+/* Run until the process exits (0) or the CPU stops for the embedder (1:
+ * breakpoint or instruction budget). */
+int kernel_run(Proc *p);
+uint64_t kernel_symbol(KernelSym s);
+int kernel_exc_signal(int vector);
+
+#endif

@@ -1,0 +1,98 @@
+/* The modelled Linux process and the host-side system-call interface.
+ *
+ * The guest's ring-0 kernel image (syscall/kernel/*.S) builds pt_regs on its
+ * kernel stack and hands it to the host with VMCALL; syscall/kernel.c reads
+ * pt_regs and calls sys_dispatch(), which looks the number up in the
+ * per-ABI table (table_x86_64.def) and calls the handler. Handlers touch
+ * guest memory only through the copy helpers below (EFAULT, never a host
+ * crash). Knows nothing of any front end (ui/) or of SDL. */
+#ifndef RINGSIDE_PROC_H
+#define RINGSIDE_PROC_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../cpu/cpu.h"
+
+/* Linux's struct pt_regs (x86-64), as entry_64.S lays it out on the kernel
+ * stack; offsets are in kernel/pt_regs.inc as well. */
+typedef struct PtRegs {
+    uint64_t r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di;
+    uint64_t orig_ax, ip, cs, flags, sp, ss;
+} PtRegs;
+
+typedef enum { ABI_X86_64 = 0, ABI_I386 = 1 } SysAbi;
+
+#define PROC_MAX_SIG 64
+
+typedef struct Proc {
+    Cpu *cpu;
+    Mem *mem;
+    SysAbi abi;
+
+    /* program */
+    char exe_path[4096];  /* absolute host path of the guest program: /proc/self/exe */
+    uint64_t brk_start, brk_cur, brk_max;
+    uint64_t mmap_base;   /* top-down mmap area ends here */
+    uint64_t stack_top;
+
+    /* task */
+    uint64_t clear_child_tid; /* set_tid_address */
+    uint64_t robust_list, robust_len;
+    uint64_t rseq_addr;
+    uint32_t rseq_len, rseq_sig;
+    uint64_t fs_base_saved;
+
+    /* signals: recorded only until delivery lands */
+    struct {
+        uint64_t handler, flags, restorer, mask;
+    } sigact[PROC_MAX_SIG + 1];
+    uint64_t sigmask;
+    uint64_t altstack_sp, altstack_size;
+    int altstack_flags;
+
+    /* exit */
+    int exited;
+    int exit_status; /* as wait() would see it: code << 8 or the signal */
+
+    /* tracing */
+    int strace;
+    FILE *tracef;
+
+    /* one-time reports of unknown syscalls */
+    uint8_t reported_nosys[1024];
+} Proc;
+
+/* Copy helpers: 0 on success, -EFAULT (negative) when any byte is not a
+ * mapped user page with the needed permission. */
+int copy_from_user(Proc *p, void *dst, uint64_t src, size_t n);
+int copy_to_user(Proc *p, uint64_t dst, const void *src, size_t n);
+/* Copies a NUL-terminated string; returns length, -EFAULT, or
+ * -ENAMETOOLONG when no NUL within max bytes. */
+long strncpy_from_user(Proc *p, char *dst, uint64_t src, size_t max);
+
+/* Handler signature: arguments as the ABI passes them (x86-64: rdi, rsi,
+ * rdx, r10, r8, r9). Return the value for RAX: >= 0, or -errno. */
+typedef int64_t (*SysFn)(Proc *p, const uint64_t a[6]);
+
+/* One table row: also drives --strace (argument formats, see strace.c). */
+typedef struct SysDef {
+    const char *name;
+    SysFn fn;
+    const char *args; /* one char per argument; see strace.c */
+    char ret;         /* return format: 'd' decimal, 'x' hex (pointers), 'o' octal */
+} SysDef;
+
+/* Dispatch one system call from pt_regs (sets regs->ax). */
+void sys_dispatch(Proc *p, PtRegs *regs);
+const SysDef *sys_lookup(SysAbi abi, uint64_t nr);
+
+/* --strace output for one call (before/after). */
+void strace_enter(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6]);
+void strace_exit(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6], int64_t ret);
+
+/* Process-level helpers used by several subsystems. */
+void proc_exit(Proc *p, int status); /* stops the CPU; status as wait() sees it */
+const char *errno_name(int err);
+
+#endif

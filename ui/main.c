@@ -1,0 +1,219 @@
+/* ringside [options] PROGRAM [ARGS...]: option parsing and the main job. */
+#include <cpuid.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../loader/loader.h"
+#include "../syscall/kernel.h"
+#include "trace.h"
+#include "ui.h"
+
+#define EXIT_USAGE 125
+
+typedef struct Options {
+    int strace;
+    int trace;
+    const char *trace_file;
+    int vendor; /* -1 host */
+    int stats;
+} Options;
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: ringside [options] PROGRAM [ARGS...]\n"
+            "Run a static x86-64 Linux program on ringside's modelled CPU and kernel.\n"
+            "The exit status is the program's (128+N when signal N ended it).\n"
+            "\n"
+            "options (each has an environment twin, shown in brackets):\n"
+            "  --strace              print each system call, strace-style  [RINGSIDE_STRACE=1]\n"
+            "                        (default: off)\n"
+            "  --trace=LIST          comma-separated trace categories  [RINGSIDE_TRACE]\n"
+            "                          ring  one line per ring transition (syscall, sysret,\n"
+            "                                int, iret, fault) with CPL, CS:RIP, SS:RSP, RCX/R11,\n"
+            "                                RFLAGS and the MSR or gate the target came from\n"
+            "                          insn  every instruction: address, bytes, text, and the\n"
+            "                                registers it changed (slow)\n"
+            "                          user  with insn: only CPL 3 instructions\n"
+            "                        (default: none)\n"
+            "  --trace-file=PATH     write --strace and --trace output to PATH  [RINGSIDE_TRACE_FILE]\n"
+            "                        (default: standard error)\n"
+            "  --cpu=intel|amd|host  vendor of the modelled CPU; decides CPUID and which\n"
+            "                        fast system-call instructions are legal  [RINGSIDE_CPU]\n"
+            "                        (default: host)\n"
+            "  --stats               print retired guest instructions, decode-cache figures\n"
+            "                        and MIPS at exit  [RINGSIDE_STATS=1] (default: off)\n"
+            "  --help                this text\n"
+            "  --version             version\n"
+            "\n"
+            "ringside's own exit statuses: 125 bad usage, 126 the program cannot be loaded\n"
+            "(malformed or unsupported ELF), 127 the program cannot be found or opened.\n");
+}
+
+static int parse_trace(const char *s, Options *o) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", s);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (!strcmp(tok, "ring")) o->trace |= TRACE_RING;
+        else if (!strcmp(tok, "insn")) o->trace |= TRACE_INSN;
+        else if (!strcmp(tok, "user")) o->trace |= TRACE_USER_ONLY;
+        else if (!strcmp(tok, "none")) ;
+        else {
+            fprintf(stderr, "ringside: unknown trace category '%s' (ring, insn, user)\n", tok);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int parse_cpu(const char *s, Options *o) {
+    if (!strcmp(s, "intel")) o->vendor = CPU_INTEL;
+    else if (!strcmp(s, "amd")) o->vendor = CPU_AMD;
+    else if (!strcmp(s, "host")) o->vendor = -1;
+    else {
+        fprintf(stderr, "ringside: unknown --cpu '%s' (intel, amd, host)\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+static CpuVendor host_vendor(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d)) return CPU_INTEL;
+    return b == 0x68747541 ? CPU_AMD : CPU_INTEL; /* "Auth" */
+}
+
+/* PROGRAM without a slash is looked up in PATH, as a shell would. */
+static int find_program(const char *name, char *out, size_t outlen) {
+    if (strchr(name, '/')) {
+        snprintf(out, outlen, "%s", name);
+        return 0;
+    }
+    const char *path = getenv("PATH");
+    if (!path) path = "/usr/local/bin:/usr/bin:/bin";
+    char buf[PATH_MAX];
+    while (*path) {
+        const char *e = strchr(path, ':');
+        size_t n = e ? (size_t)(e - path) : strlen(path);
+        snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, name);
+        struct stat st;
+        if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+            snprintf(out, outlen, "%s", buf);
+            return 0;
+        }
+        path += n + (e ? 1 : 0);
+    }
+    return -1;
+}
+
+int ui_main(int argc, char **argv, char **envp) {
+    Options o = {0};
+    o.vendor = -1;
+    const char *env;
+    if ((env = getenv("RINGSIDE_STRACE")) && *env && strcmp(env, "0")) o.strace = 1;
+    if ((env = getenv("RINGSIDE_STATS")) && *env && strcmp(env, "0")) o.stats = 1;
+    if ((env = getenv("RINGSIDE_TRACE")) && parse_trace(env, &o) < 0) return EXIT_USAGE;
+    if ((env = getenv("RINGSIDE_TRACE_FILE")) && *env) o.trace_file = env;
+    if ((env = getenv("RINGSIDE_CPU")) && *env && parse_cpu(env, &o) < 0) return EXIT_USAGE;
+
+    int k = 1;
+    for (; k < argc && argv[k][0] == '-'; k++) {
+        const char *a = argv[k];
+        if (!strcmp(a, "--")) {
+            k++;
+            break;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("ringside %s\n", RINGSIDE_VERSION);
+            return 0;
+        } else if (!strcmp(a, "--strace")) {
+            o.strace = 1;
+        } else if (!strcmp(a, "--stats")) {
+            o.stats = 1;
+        } else if (!strncmp(a, "--trace=", 8)) {
+            if (parse_trace(a + 8, &o) < 0) return EXIT_USAGE;
+        } else if (!strncmp(a, "--trace-file=", 13)) {
+            o.trace_file = a + 13;
+        } else if (!strncmp(a, "--cpu=", 6)) {
+            if (parse_cpu(a + 6, &o) < 0) return EXIT_USAGE;
+        } else {
+            fprintf(stderr, "ringside: unknown option '%s' (see --help)\n", a);
+            return EXIT_USAGE;
+        }
+    }
+    if (k >= argc) {
+        fprintf(stderr, "ringside: no program given (see --help)\n");
+        return EXIT_USAGE;
+    }
+
+    char path[PATH_MAX];
+    if (find_program(argv[k], path, sizeof path) < 0) {
+        fprintf(stderr, "ringside: %s: command not found\n", argv[k]);
+        return 127;
+    }
+    FILE *tracef = stderr;
+    if (o.trace_file) {
+        tracef = fopen(o.trace_file, "w");
+        if (!tracef) {
+            fprintf(stderr, "ringside: %s: %s\n", o.trace_file, strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
+
+    Mem *m = mem_new();
+    Cpu *c = m ? cpu_new(m, o.vendor < 0 ? host_vendor() : (CpuVendor)o.vendor) : NULL;
+    Proc *p = calloc(1, sizeof *p);
+    if (!m || !c || !p) {
+        fprintf(stderr, "ringside: out of memory\n");
+        return EXIT_USAGE;
+    }
+    p->cpu = c;
+    p->mem = m;
+    p->strace = o.strace;
+    p->tracef = tracef;
+    if (!realpath(path, p->exe_path)) snprintf(p->exe_path, sizeof p->exe_path, "%s", path);
+
+    if (kernel_map(m) < 0) {
+        fprintf(stderr, "ringside: internal error: cannot map the kernel image\n");
+        return EXIT_USAGE;
+    }
+    LoadInfo li;
+    if (elf_load(p, path, &li) < 0) {
+        fprintf(stderr, "ringside: %s\n", li.err);
+        return li.exit_status;
+    }
+    uint64_t sp = stack_setup(p, &li, argc - k, argv + k, envp, path);
+    if (!sp) {
+        fprintf(stderr, "ringside: %s\n", li.err);
+        return 126;
+    }
+    p->brk_start = p->brk_cur = li.brk;
+    p->mmap_base = 0x7ffff7fff000ull;
+
+    Trace t = {o.trace, tracef};
+    if (o.trace) trace_attach(&t, c);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    kernel_boot(p, li.entry, sp, li.is32);
+    while (kernel_run(p) != 0) {
+        /* stopped for an embedder event without a debugger attached: go on */
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fflush(stdout);
+    if (o.stats) {
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        ui_print_stats(stderr, c, secs);
+    }
+    if (tracef != stderr) fclose(tracef);
+    int st = p->exit_status;
+    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+    return WEXITSTATUS(st);
+}
