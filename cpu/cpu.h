@@ -200,9 +200,14 @@ struct Cpu {
     uint8_t mode; /* CpuMode */
     CpuVendor vendor;
 
-    /* x87 state (the FPU proper arrives with the 32-bit issue; FNINIT,
-     * FNSTCW/FLDCW and FXSAVE/FXRSTOR images are kept exact meanwhile). */
-    uint16_t fcw, fsw, ftw;
+    /* x87 state. st[k] is PHYSICAL register Rk (80-bit, little-endian
+     * bytes); ST(i) = st[(TOP + i) & 7] with TOP = (fsw >> 11) & 7. ftw is
+     * the full 16-bit tag word, 2 bits per physical register (00 valid,
+     * 01 zero, 10 special, 11 empty); FXSAVE's abridged form is derived.
+     * fop/fip/fdp: last instruction opcode and pointers (FNSTENV/FXSAVE). */
+    uint16_t fcw, fsw, ftw, fop;
+    uint64_t fip, fdp;
+    uint16_t fcs, fds;
     uint8_t st[8][10];
 
     /* --- run control --- */
@@ -222,6 +227,7 @@ struct Cpu {
     CpuHooks hooks;
 
     struct DecodeCache *dc;
+    struct Block *prev_block; /* for the decode cache's successor links */
     struct TlbEnt *tlb; /* [2 privilege][2 read/write][TLB_SIZE] */
     /* Diagnostics: where "not implemented" reports go (default stderr). */
     FILE *diag;

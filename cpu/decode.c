@@ -260,6 +260,7 @@ Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
     b->rip = rip;
     b->key = key;
     b->n = 0;
+    b->link[0] = b->link[1] = NULL;
     CpuMode mode = (CpuMode)c->mode;
     uint64_t a = rip;
     while (b->n < (unsigned)maxn) {

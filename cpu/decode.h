@@ -15,6 +15,9 @@ typedef struct Block {
     uint64_t rip;
     uint64_t end; /* fall-through address */
     struct Block *hnext;
+    /* Successor cache: the blocks that followed this one last time, so the
+     * run loop skips the hash lookup on loops and calls (two ways). */
+    struct Block *link[2];
     unsigned key;
     unsigned n;
     Insn insns[];
@@ -38,6 +41,37 @@ int decode_is_implemented(int mnem);
 const char *decode_family(int mnem);
 int zreg_gpr_num(ZydisRegister r);
 const char *cpu_mnemonic_name(int mnem);
+
+static inline Block *decode_lookup_linked(Cpu *c, Block *prev, uint64_t rip) {
+    unsigned key = DC_KEY(c);
+    if (prev) {
+        Block *l = prev->link[0];
+        if (l && l->rip == rip && l->key == key) return l;
+        l = prev->link[1];
+        if (l && l->rip == rip && l->key == key) {
+            prev->link[1] = prev->link[0]; /* most recent first */
+            prev->link[0] = l;
+            return l;
+        }
+    }
+    DecodeCache *dc = c->dc;
+    Block *b = NULL;
+    for (Block *h = dc->hash[DC_HASH(rip, key, dc->hsize)]; h; h = h->hnext)
+        if (h->rip == rip && h->key == key) {
+            b = h;
+            break;
+        }
+    if (!b) {
+        uint64_t flushes = dc->flushes;
+        b = decode_block(c, rip, key);
+        if (dc->flushes != flushes) return b; /* prev is gone with the arena */
+    }
+    if (prev) {
+        prev->link[1] = prev->link[0];
+        prev->link[0] = b;
+    }
+    return b;
+}
 
 static inline Block *decode_lookup(Cpu *c, uint64_t rip) {
     unsigned key = DC_KEY(c);

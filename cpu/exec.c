@@ -24,6 +24,7 @@ Cpu *cpu_new(Mem *m, CpuVendor vendor) {
     c->diag = stderr;
     c->mxcsr = 0x1f80;
     c->fcw = 0x37f;
+    c->ftw = 0xffff; /* all x87 registers empty */
     c->cr0 = 0x80050033; /* PG WP NE ET MP PE: Linux's */
     c->cr4 = 0x3406f0;   /* PAE PGE OSFXSR OSXMMEXCPT ...: roughly Linux's */
     c->pat = 0x0007040600070406ull;
@@ -44,6 +45,7 @@ void cpu_free(Cpu *c) {
 }
 
 void cpu_flush_code(Cpu *c) {
+    c->prev_block = NULL;
     decode_cache_flush(c->dc);
     mem_clear_code_marks(c->mem);
     cpu_flush_tlb(c); /* code pages may now enter the write TLB */
@@ -220,10 +222,12 @@ CpuEvent cpu_run(Cpu *c, uint64_t max_insns) {
          * the faulting instruction did not retire */
         c->cur = NULL;
     }
+    c->prev_block = NULL;
     while (c->event == CPU_EV_NONE) {
         if (unlikely(c->smc_pending)) {
             c->smc_pending = 0;
             cpu_flush_code(c);
+            c->prev_block = NULL;
         }
         if (c->budget == 0) {
             c->event = CPU_EV_LIMIT;
@@ -233,7 +237,24 @@ CpuEvent cpu_run(Cpu *c, uint64_t max_insns) {
             c->event = CPU_EV_BREAKPOINT;
             break;
         }
-        Block *b = decode_lookup(c, c->rip);
+        Block *b = decode_lookup_linked(c, c->prev_block, c->rip);
+        c->prev_block = b;
+        if (unlikely(c->rflags & F_TF)) {
+            /* Single-step trap: run one instruction, then #DB with RIP at
+             * the next one (a trap, not a fault). */
+            if (c->step_blocks)
+                run_hooked(c, b);
+            else
+                run_block(c, b, 1);
+            if (c->event == CPU_EV_NONE && c->idtr.limit) {
+                cpu_deliver(c, EXC_DB, 0, 0, 0, c->rip);
+            } else if (c->event == CPU_EV_NONE) {
+                c->event = CPU_EV_EXCEPTION;
+                c->exc_vector = EXC_DB;
+                c->exc_has_error = 0;
+            }
+            continue;
+        }
         if (unlikely(c->step_blocks))
             run_hooked(c, b);
         else

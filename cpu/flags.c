@@ -63,12 +63,6 @@ void flags_sync(Cpu *c) {
 }
 
 int flag_cf(Cpu *c) { return c->lf.op == LF_NONE ? (int)(c->rflags & F_CF) : lf_cf(&c->lf); }
-int flag_zf(Cpu *c) {
-    return c->lf.op == LF_NONE ? !!(c->rflags & F_ZF) : (c->lf.res & msk(&c->lf)) == 0;
-}
-int flag_sf(Cpu *c) {
-    return c->lf.op == LF_NONE ? !!(c->rflags & F_SF) : !!(c->lf.res & sbit(&c->lf));
-}
 int flag_of(Cpu *c) { return c->lf.op == LF_NONE ? !!(c->rflags & F_OF) : lf_of(&c->lf); }
 int flag_pf(Cpu *c) {
     return c->lf.op == LF_NONE ? !!(c->rflags & F_PF) : parity8(c->lf.res);

@@ -241,8 +241,12 @@ static inline void lf_set(Cpu *c, int op, unsigned size, uint64_t res, uint64_t 
 void flags_sync(Cpu *c);
 /* Individual flags (0/1) without materialising everything. */
 int flag_cf(Cpu *c);
-int flag_zf(Cpu *c);
-int flag_sf(Cpu *c);
+static inline int flag_zf(Cpu *c) {
+    return c->lf.op == LF_NONE ? !!(c->rflags & F_ZF) : (c->lf.res & size_mask(c->lf.size)) == 0;
+}
+static inline int flag_sf(Cpu *c) {
+    return c->lf.op == LF_NONE ? !!(c->rflags & F_SF) : !!(c->lf.res & sign_bit(c->lf.size));
+}
 int flag_of(Cpu *c);
 int flag_pf(Cpu *c);
 /* Condition codes in Intel order: O NO B AE E NE BE A S NS P NP L GE LE G. */
