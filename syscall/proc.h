@@ -1,6 +1,6 @@
 /* The modelled Linux process and the host-side system-call interface.
  *
- * The guest's ring-0 kernel image (syscall/kernel/*.S) builds pt_regs on its
+ * The guest's ring-0 kernel image (syscall/kernel/ (assembly)) builds pt_regs on its
  * kernel stack and hands it to the host with VMCALL; syscall/kernel.c reads
  * pt_regs and calls sys_dispatch(), which looks the number up in the
  * per-ABI table (table_x86_64.def) and calls the handler. Handlers touch
@@ -58,6 +58,11 @@ typedef struct Proc {
     /* tracing */
     int strace;
     FILE *tracef;
+
+    /* Observer of every system call (ui/compare.c records the sequence):
+     * called after the handler ran, also for calls that do not return. */
+    void (*on_syscall)(struct Proc *p, uint64_t nr, const uint64_t a[6], int64_t ret);
+    void *on_syscall_ud;
 
     /* one-time reports of unknown syscalls */
     uint8_t reported_nosys[1024];

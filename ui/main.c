@@ -17,6 +17,8 @@
 #define EXIT_USAGE 125
 
 typedef struct Options {
+    int compare;
+    const char *compare_list;
     int strace;
     int trace;
     const char *trace_file;
@@ -31,6 +33,12 @@ static void usage(FILE *f) {
             "The exit status is the program's (128+N when signal N ended it).\n"
             "\n"
             "options (each has an environment twin, shown in brackets):\n"
+            "  --compare             run PROGRAM natively (recording its system calls with\n"
+            "                        ptrace) and under ringside; compare stdout, stderr, exit\n"
+            "                        status and the system-call sequence; print \"same\" or\n"
+            "                        the first divergence; exit 0 only when they agree\n"
+            "  --compare-list=FILE   --compare for each command line in FILE (one per line,\n"
+            "                        run in parallel), then \"N passed, N failed\"\n"
             "  --strace              print each system call, strace-style  [RINGSIDE_STRACE=1]\n"
             "                        (default: off)\n"
             "  --trace=LIST          comma-separated trace categories  [RINGSIDE_TRACE]\n"
@@ -133,6 +141,11 @@ int ui_main(int argc, char **argv, char **envp) {
         } else if (!strcmp(a, "--version")) {
             printf("ringside %s\n", RINGSIDE_VERSION);
             return 0;
+        } else if (!strcmp(a, "--compare")) {
+            o.compare = 1;
+        } else if (!strncmp(a, "--compare-list=", 15)) {
+            o.compare = 1;
+            o.compare_list = a + 15;
         } else if (!strcmp(a, "--strace")) {
             o.strace = 1;
         } else if (!strcmp(a, "--stats")) {
@@ -148,6 +161,7 @@ int ui_main(int argc, char **argv, char **envp) {
             return EXIT_USAGE;
         }
     }
+    if (o.compare_list) return compare_list_main(o.compare_list, envp);
     if (k >= argc) {
         fprintf(stderr, "ringside: no program given (see --help)\n");
         return EXIT_USAGE;
@@ -158,17 +172,33 @@ int ui_main(int argc, char **argv, char **envp) {
         fprintf(stderr, "ringside: %s: command not found\n", argv[k]);
         return 127;
     }
+    if (o.compare) return compare_main(path, argc - k, argv + k, envp, o.compare_list);
+    RunConfig rc = {0};
+    rc.path = path;
+    rc.argc = argc - k;
+    rc.argv = argv + k;
+    rc.envp = envp;
+    rc.strace = o.strace;
+    rc.trace = o.trace;
+    rc.trace_file = o.trace_file;
+    rc.vendor = o.vendor;
+    rc.stats = o.stats;
+    return ui_run(&rc);
+}
+
+int ui_run(const RunConfig *o) {
+    const char *path = o->path;
     FILE *tracef = stderr;
-    if (o.trace_file) {
-        tracef = fopen(o.trace_file, "w");
+    if (o->trace_file) {
+        tracef = fopen(o->trace_file, "w");
         if (!tracef) {
-            fprintf(stderr, "ringside: %s: %s\n", o.trace_file, strerror(errno));
+            fprintf(stderr, "ringside: %s: %s\n", o->trace_file, strerror(errno));
             return EXIT_USAGE;
         }
     }
 
     Mem *m = mem_new();
-    Cpu *c = m ? cpu_new(m, o.vendor < 0 ? host_vendor() : (CpuVendor)o.vendor) : NULL;
+    Cpu *c = m ? cpu_new(m, o->vendor < 0 ? host_vendor() : (CpuVendor)o->vendor) : NULL;
     Proc *p = calloc(1, sizeof *p);
     if (!m || !c || !p) {
         fprintf(stderr, "ringside: out of memory\n");
@@ -176,7 +206,7 @@ int ui_main(int argc, char **argv, char **envp) {
     }
     p->cpu = c;
     p->mem = m;
-    p->strace = o.strace;
+    p->strace = o->strace;
     p->tracef = tracef;
     if (!realpath(path, p->exe_path)) snprintf(p->exe_path, sizeof p->exe_path, "%s", path);
 
@@ -189,7 +219,7 @@ int ui_main(int argc, char **argv, char **envp) {
         fprintf(stderr, "ringside: %s\n", li.err);
         return li.exit_status;
     }
-    uint64_t sp = stack_setup(p, &li, argc - k, argv + k, envp, path);
+    uint64_t sp = stack_setup(p, &li, o->argc, o->argv, o->envp, path);
     if (!sp) {
         fprintf(stderr, "ringside: %s\n", li.err);
         return 126;
@@ -197,8 +227,10 @@ int ui_main(int argc, char **argv, char **envp) {
     p->brk_start = p->brk_cur = li.brk;
     p->mmap_base = 0x7ffff7fff000ull;
 
-    Trace t = {o.trace, tracef};
-    if (o.trace) trace_attach(&t, c);
+    Trace t = {o->trace, tracef};
+    p->on_syscall = o->on_syscall;
+    p->on_syscall_ud = o->on_syscall_ud;
+    if (o->trace) trace_attach(&t, c);
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -208,7 +240,7 @@ int ui_main(int argc, char **argv, char **envp) {
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fflush(stdout);
-    if (o.stats) {
+    if (o->stats) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         ui_print_stats(stderr, c, secs);
     }
