@@ -20,9 +20,9 @@ void cpu_select_tlb(Cpu *c) {
 /* Raise the fault for an access to `a` that failed the page checks. */
 _Noreturn static void access_fault(Cpu *c, uint64_t a, int write, int prot) {
     if (!mem_canonical(a)) {
-        /* Non-canonical: #GP(0), or #SS(0) for stack references; we don't
-         * track which register formed the address, so #GP. */
-        cpu_fault(c, EXC_GP, 0);
+        /* Non-canonical: #SS(0) for stack-segment references (RSP/RBP
+         * based, push/pop), #GP(0) otherwise. */
+        cpu_fault(c, (c->cur && c->cur->mseg == SEG_SS) ? EXC_SS : EXC_GP, 0);
     }
     uint32_t err = 0;
     if (prot) err |= PFERR_P;

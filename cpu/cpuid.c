@@ -65,7 +65,12 @@ void cpuid_query(Cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]) {
         break;
     case 7:
         if (sub == 0) {
-            out[1] = 1u << 9; /* ERMS */
+            uint32_t h[4] = {0};
+            __asm__ volatile("cpuid" : "=a"(h[0]), "=b"(h[1]), "=c"(h[2]), "=d"(h[3]) : "a"(7), "c"(0));
+            out[1] = (1u << 3)          /* BMI1: ANDN BEXTR BLSI BLSMSK BLSR TZCNT */
+                     | (1u << 9)        /* ERMS */
+                     /* x87 pointer behaviour is the host's (the x87 runs on it) */
+                     | (h[1] & ((1u << 6) | (1u << 13))); /* FDP_EXCPTN_ONLY, FCS/FDS deprecated */
             out[3] = 1u << 4; /* FSRM */
         }
         break;

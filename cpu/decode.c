@@ -227,6 +227,13 @@ static int translate(Cpu *c, CpuMode mode, uint64_t rip, const ZydisDecodedInstr
         }
     }
 
+    /* Implicit stack accesses (push, pop, call, ret...) belong to SS: a
+     * non-canonical stack address is #SS, not #GP. */
+    if (!have_mem)
+        for (int j = zi->operand_count_visible; j < zi->operand_count && j < ZYDIS_MAX_OPERAND_COUNT; j++)
+            if (zo[j].type == ZYDIS_OPERAND_TYPE_MEMORY && zo[j].mem.segment == ZYDIS_REGISTER_SS)
+                i->mseg = SEG_SS;
+
     Selector sel = sel_tab[zi->mnemonic];
     if (!sel) {
         i->fn = op_unimpl;

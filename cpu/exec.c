@@ -26,7 +26,7 @@ Cpu *cpu_new(Mem *m, CpuVendor vendor) {
     c->fcw = 0x37f;
     c->ftw = 0xffff; /* all x87 registers empty */
     c->cr0 = 0x80050033; /* PG WP NE ET MP PE: Linux's */
-    c->cr4 = 0x3406f0;   /* PAE PGE OSFXSR OSXMMEXCPT ...: roughly Linux's */
+    c->cr4 = 0x3006f0;   /* PAE PGE OSFXSR OSXMMEXCPT SMEP SMAP; no OSXSAVE (XSAVE not modelled) */
     c->pat = 0x0007040600070406ull;
     c->apic_base = 0xfee00900;
     c->rflags = 2;
@@ -260,6 +260,7 @@ CpuEvent cpu_run(Cpu *c, uint64_t max_insns) {
         else
             run_block(c, b, c->budget);
     }
+    c->mxcsr |= _mm_getcsr() & 0x3f; /* keep the guest's sticky exception flags */
     _mm_setcsr(c->host_mxcsr_saved);
     return c->event;
 }

@@ -191,7 +191,9 @@ static inline uint64_t insn_ea(Cpu *c, const Insn *i) {
     uint64_t a = (uint64_t)i->disp + c->gpr[i->base] + (c->gpr[i->index] << i->scale);
     if (likely(i->asz == 8)) return a + c->segbase[i->seg];
     a &= size_mask(i->asz);
-    return (uint32_t)(a + c->segbase[i->seg]);
+    /* 64-bit mode: the truncated offset plus a 64-bit FS/GS base; other
+     * modes: a 32-bit linear address */
+    return c->mode == MODE_64 ? a + c->segbase[i->seg] : (uint32_t)(a + c->segbase[i->seg]);
 }
 /* Effective address with an extra displacement (e.g. the second half of
  * m128 or a bit offset), wrapped to the address size. */
@@ -199,7 +201,7 @@ static inline uint64_t insn_ea_plus(Cpu *c, const Insn *i, int64_t extra) {
     uint64_t a = (uint64_t)i->disp + extra + c->gpr[i->base] + (c->gpr[i->index] << i->scale);
     if (likely(i->asz == 8)) return a + c->segbase[i->seg];
     a &= size_mask(i->asz);
-    return (uint32_t)(a + c->segbase[i->seg]);
+    return c->mode == MODE_64 ? a + c->segbase[i->seg] : (uint32_t)(a + c->segbase[i->seg]);
 }
 
 /* Generic operand access by explicit position j (slower; fine for

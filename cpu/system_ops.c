@@ -266,6 +266,23 @@ static void op_rdpmc(Cpu *c, const Insn *i) {
 
 static int sel_mov_dr(const DecodeCtx *d, Insn *i);
 
+/* XSETBV is privileged; XGETBV needs CR4.OSXSAVE, which the model leaves
+ * clear because XSAVE is not advertised. MONITOR/MWAIT are not enabled for
+ * user mode (Linux leaves MSR_MISC_ENABLE/ring-3 MWAIT off): #UD at CPL 3. */
+static void op_xsetbv(Cpu *c, const Insn *i) {
+    need_cpl0(c); /* checked first, as the hardware does */
+    if (!(c->cr4 & (1u << 18))) UD(c);
+    cpu_unimplemented(c, i, "XSAVE state");
+}
+static void op_xgetbv(Cpu *c, const Insn *i) {
+    if (!(c->cr4 & (1u << 18))) UD(c);
+    cpu_unimplemented(c, i, "XSAVE state");
+}
+static void op_monitor(Cpu *c, const Insn *i) {
+    if (c->cpl != 0) UD(c);
+    cpu_unimplemented(c, i, "MONITOR/MWAIT at CPL 0");
+}
+
 /* ---- segment registers ---- */
 
 static void op_mov_to_seg(Cpu *c, const Insn *i) {
@@ -348,6 +365,9 @@ SIMPLE(sel_io, op_io)
 SIMPLE(sel_priv, op_clts_invd)
 SIMPLE(sel_rdpmc, op_rdpmc)
 SIMPLE(sel_cpuid, op_cpuid)
+SIMPLE(sel_xsetbv, op_xsetbv)
+SIMPLE(sel_xgetbv, op_xgetbv)
+SIMPLE(sel_monitor, op_monitor)
 
 FAMILY_TABLE(system_ops) = {
     {ZYDIS_MNEMONIC_SYSCALL, OPF_END, sel_syscall, "system"},
@@ -390,5 +410,11 @@ FAMILY_TABLE(system_ops) = {
     {ZYDIS_MNEMONIC_LMSW, 0, sel_priv, "system"},
     {ZYDIS_MNEMONIC_RDPMC, 0, sel_rdpmc, "system"},
     {ZYDIS_MNEMONIC_CPUID, 0, sel_cpuid, "system"},
+    {ZYDIS_MNEMONIC_XSETBV, 0, sel_xsetbv, "system"},
+    {ZYDIS_MNEMONIC_XGETBV, 0, sel_xgetbv, "system"},
+    {ZYDIS_MNEMONIC_MONITOR, 0, sel_monitor, "system"},
+    {ZYDIS_MNEMONIC_MWAIT, 0, sel_monitor, "system"},
+    {ZYDIS_MNEMONIC_MONITORX, 0, sel_monitor, "system"},
+    {ZYDIS_MNEMONIC_MWAITX, 0, sel_monitor, "system"},
     {0},
 };

@@ -60,6 +60,10 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
         close(fd);
         return fail(li, 126, "%s: not a regular file", path);
     }
+    if (access(path, X_OK) != 0) { /* execve needs execute permission, even for root */
+        close(fd);
+        return fail(li, 126, "%s: Permission denied (not executable)", path);
+    }
     uint64_t fsize = (uint64_t)st.st_size;
     unsigned char ident[EI_NIDENT];
     if (fsize < EI_NIDENT || pread_all(fd, ident, EI_NIDENT, 0) < 0) {

@@ -60,7 +60,7 @@ static void usage(FILE *f) {
             "  --version             version\n"
             "\n"
             "ringside's own exit statuses: 125 bad usage, 126 the program cannot be loaded\n"
-            "(malformed or unsupported ELF), 127 the program cannot be found or opened.\n");
+            "(malformed or unsupported ELF, or not executable), 127 the program cannot be found or opened.\n");
 }
 
 static int parse_trace(const char *s, Options *o) {

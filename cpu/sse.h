@@ -1,0 +1,184 @@
+/* Shared by the SSE/SSE2 family files (sse_mov.c, sse_int.c, sse_fp.c,
+ * sse_cvt.c, sse_state.c): XMM register and memory operand access as host
+ * vectors, the generic "xmm op= xmm/mem" handler generators and selector,
+ * and the guard that turns unmasked SIMD floating-point exceptions into #XM.
+ *
+ * Arithmetic runs on the host's SSE unit (the same instruction in inline asm
+ * for floating point, intrinsics for integer lanes), so results, NaN
+ * propagation, rounding, DAZ/FTZ and the sticky MXCSR flags are the host's:
+ * the run loop keeps the host MXCSR equal to the guest's (all exceptions
+ * masked) while guest code runs. Internal to cpu/. */
+#ifndef RINGSIDE_SSE_H
+#define RINGSIDE_SSE_H
+
+#include <emmintrin.h>
+#include <stddef.h>
+
+#include "insn.h"
+
+#define SSE_ALEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* MXCSR fields. */
+#define MXCSR_FLAGS    0x3fu   /* IE DE ZE OE UE PE (sticky) */
+#define MXCSR_MASKS    0x1f80u /* IM DM ZM OM UM PM */
+#define MXCSR_DAZ      0x40u
+#define CR4_OSXMMEXCPT (1u << 10)
+
+/* --- registers and memory as host vectors ------------------------------ */
+static inline __m128i xld(const Xmm *x) { return _mm_loadu_si128((const __m128i *)x); }
+static inline void xst(Xmm *x, __m128i v) { _mm_storeu_si128((__m128i *)x, v); }
+#define XMM(c, n) (&(c)->xmm[(n)])
+
+#define SSE_INLINE static inline __attribute__((always_inline))
+/* Out of line (sse_state.c): TLB miss or page crossing. */
+__m128i sse_rd128_slow(Cpu *c, uint64_t a);
+void sse_wr128_slow(Cpu *c, uint64_t a, __m128i v);
+
+/* One TLB probe for the whole operand when it stays in one page (the same
+ * check as mem_rd64/mem_wr64). */
+SSE_INLINE __m128i sse_rd128(Cpu *c, uint64_t a) {
+    const TlbEnt *e = &c->tlb_r[TLB_IDX(a)];
+    if (likely(e->tag == (a & PAGE_MASK) && (a & (PAGE_SIZE - 1)) <= PAGE_SIZE - 16))
+        return _mm_loadu_si128((const __m128i *)(uintptr_t)(a + e->addend));
+    return sse_rd128_slow(c, a);
+}
+/* All-or-nothing 16-byte store. */
+SSE_INLINE void sse_wr128(Cpu *c, uint64_t a, __m128i v) {
+    const TlbEnt *e = &c->tlb_w[TLB_IDX(a)];
+    if (likely(e->tag == (a & PAGE_MASK) && (a & (PAGE_SIZE - 1)) <= PAGE_SIZE - 16)) {
+        _mm_storeu_si128((__m128i *)(uintptr_t)(a + e->addend), v);
+        return;
+    }
+    sse_wr128_slow(c, a, v);
+}
+/* Legacy-encoded SSE requires 16-byte alignment of m128 operands except
+ * for the explicitly unaligned moves: #GP(0) otherwise. */
+SSE_INLINE uint64_t sse_ea_a16(Cpu *c, const Insn *i) {
+    uint64_t a = insn_ea(c, i);
+    if (unlikely(a & 15)) GP0(c);
+    return a;
+}
+
+/* Memory-source loaders for the generic handlers: the operand lands in the
+ * low bits of a vector, the rest zero. */
+SSE_INLINE __m128i sse_ld_M128A(Cpu *c, const Insn *i) { return sse_rd128(c, sse_ea_a16(c, i)); }
+SSE_INLINE __m128i sse_ld_M128U(Cpu *c, const Insn *i) { return sse_rd128(c, insn_ea(c, i)); }
+SSE_INLINE __m128i sse_ld_M64(Cpu *c, const Insn *i) {
+    return _mm_cvtsi64_si128((long long)mem_rd64(c, insn_ea(c, i)));
+}
+SSE_INLINE __m128i sse_ld_M32(Cpu *c, const Insn *i) {
+    return _mm_cvtsi32_si128((int)mem_rd32(c, insn_ea(c, i)));
+}
+
+/* --- floating-point exception guard ------------------------------------- */
+typedef __m128i (*SseFn)(__m128i a, __m128i b);
+
+/* True while every SIMD FP exception is masked in the guest MXCSR (always,
+ * in practice): then the host's masked result is the guest's result. */
+static inline int sse_all_masked(const Cpu *c) {
+    return likely((c->mxcsr & MXCSR_MASKS) == MXCSR_MASKS);
+}
+/* Slow path when some exception is unmasked: runs fn with the host's
+ * sticky flags cleared, and if it raised an exception the guest unmasked,
+ * records the flags and raises #XM (#UD when CR4.OSXMMEXCPT is clear)
+ * without writing the destination. Otherwise returns fn's result. */
+__m128i sse_fp_checked(Cpu *c, SseFn fn, __m128i a, __m128i b);
+/* MXCSR as the guest sees it: c->mxcsr with the host's sticky flags. */
+uint32_t sse_read_mxcsr(Cpu *c);
+/* Bits LDMXCSR/FXRSTOR accept (the host's MXCSR_MASK). */
+uint32_t sse_mxcsr_mask(void);
+
+#define SSE_FP_EVAL(c, fn, a, b) (sse_all_masked(c) ? fn(a, b) : sse_fp_checked(c, fn, a, b))
+
+/* --- generic "dst = fn(dst, src)" handlers -------------------------------- */
+/* Integer / bitwise / shuffle operations (no FP exceptions). fn(a, b) gets
+ * the destination and the source; LOAD is one of the sse_ld_* loaders. */
+#define SSE_INT_HANDLERS(name, fn, LOAD)                                                           \
+    static void name##_rr(Cpu *c, const Insn *i) {                                                 \
+        Xmm *d = XMM(c, i->r[0]);                                                                  \
+        xst(d, fn(xld(d), xld(XMM(c, i->r[1]))));                                                  \
+    }                                                                                              \
+    static void name##_rm(Cpu *c, const Insn *i) {                                                 \
+        __m128i b = sse_ld_##LOAD(c, i);                                                           \
+        Xmm *d = XMM(c, i->r[0]);                                                                  \
+        xst(d, fn(xld(d), b));                                                                     \
+    }
+/* Floating-point operations: the same, through the exception guard. */
+#define SSE_FP_HANDLERS(name, fn, LOAD)                                                            \
+    static void name##_rr(Cpu *c, const Insn *i) {                                                 \
+        Xmm *d = XMM(c, i->r[0]);                                                                  \
+        __m128i a = xld(d), b = xld(XMM(c, i->r[1]));                                              \
+        xst(d, SSE_FP_EVAL(c, fn, a, b));                                                          \
+    }                                                                                              \
+    static void name##_rm(Cpu *c, const Insn *i) {                                                 \
+        __m128i b = sse_ld_##LOAD(c, i);                                                           \
+        Xmm *d = XMM(c, i->r[0]);                                                                  \
+        __m128i a = xld(d);                                                                        \
+        xst(d, SSE_FP_EVAL(c, fn, a, b));                                                          \
+    }
+
+/* Casts between the integer vector type the generic code uses and the
+ * float/double views the FP intrinsics want. */
+#define PS(v)  _mm_castsi128_ps(v)
+#define PD(v)  _mm_castsi128_pd(v)
+#define IPS(v) _mm_castps_si128(v)
+#define IPD(v) _mm_castpd_si128(v)
+
+/* --- selectors -------------------------------------------------------------- */
+typedef struct SseForm {
+    uint16_t mnem;
+    Handler rr, rm;
+} SseForm;
+
+/* Explicit operand j is an XMM register (not MMX, not a GPR). */
+static inline int sse_op_xmm(const DecodeCtx *d, const Insn *i, int j) {
+    return j < d->nexp && i->k[j] == K_REG && d->zo[j].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+           ZydisRegisterGetClass(d->zo[j].reg.value) == ZYDIS_REGCLASS_XMM;
+}
+/* Explicit operand j is a general-purpose register. */
+static inline int sse_op_gpr(const DecodeCtx *d, const Insn *i, int j) {
+    if (j >= d->nexp || i->k[j] != K_REG || d->zo[j].type != ZYDIS_OPERAND_TYPE_REGISTER) return 0;
+    ZydisRegisterClass k = ZydisRegisterGetClass(d->zo[j].reg.value);
+    return k == ZYDIS_REGCLASS_GPR32 || k == ZYDIS_REGCLASS_GPR64;
+}
+static inline int sse_op_mem(const DecodeCtx *d, const Insn *i, int j) {
+    return j < d->nexp && i->k[j] == K_MEM;
+}
+/* Size in bytes of explicit operand j as Zydis sees it. */
+static inline unsigned sse_op_size(const DecodeCtx *d, int j) { return d->zo[j].size / 8; }
+
+/* MOVSD and CMPSD share their Zydis mnemonic with the string instructions
+ * and the decoder keeps one selector per mnemonic: the SSE selector hands
+ * the string form (no XMM operand, opcode map 0) to the string family's
+ * selector. (Harmless if the decoder ever tries several selectors.) */
+extern const OpDef string_ops[];
+static inline int sse_delegate_string(const DecodeCtx *d, Insn *i) {
+    for (const OpDef *o = string_ops; o->mnem; o++)
+        if (o->mnem == i->mnem) return o->sel(d, i);
+    return 0;
+}
+static inline int sse_is_string_form(const DecodeCtx *d) {
+    return d->zi->opcode_map == ZYDIS_OPCODE_MAP_DEFAULT;
+}
+
+/* The generic selector for "xmm, xmm/mem [, imm8]" forms listed in t:
+ * picks rr or rm; rejects MMX operands and anything else (returns 0). */
+static inline int sse_sel_forms(const DecodeCtx *d, Insn *i, const SseForm *t, size_t n) {
+    const SseForm *f = NULL;
+    for (size_t k = 0; k < n; k++)
+        if (t[k].mnem == i->mnem) {
+            f = &t[k];
+            break;
+        }
+    if (!f || d->nexp < 2 || d->nexp > 3 || !sse_op_xmm(d, i, 0)) return 0;
+    if (d->nexp == 3 && i->k[2] != K_IMM) return 0;
+    if (sse_op_xmm(d, i, 1))
+        i->fn = f->rr;
+    else if (sse_op_mem(d, i, 1))
+        i->fn = f->rm;
+    else
+        return 0;
+    return i->fn != NULL;
+}
+
+#endif

@@ -1,0 +1,126 @@
+/* SSE2 packed integer arithmetic on XMM registers: PADD/PSUB (B W D Q),
+ * saturating PADDS/PADDUS/PSUBS/PSUBUS (B W), PMULLW PMULHW PMULHUW PMULUDQ
+ * PMADDWD PSADBW PAVGB PAVGW PMINUB PMAXUB PMINSW PMAXSW, PAND PANDN POR
+ * PXOR, PCMPEQ/PCMPGT (B W D), shifts PSLL/PSRL (W D Q) and PSRA (W D) by
+ * xmm/m128 or imm8, and the byte shifts PSLLDQ/PSRLDQ.
+ *
+ * Integer results do not depend on operand order or MXCSR, so plain
+ * intrinsics are exact. The MMX (mm register) encodings of the same
+ * mnemonics are rejected by the selectors (#UD + report) until MMX exists.
+ * PCMPEQB, PXOR, POR and PMINUB sit in libc's string loops: their
+ * handlers are one load, one op, one store. */
+#include "sse.h"
+
+/* name, Zydis mnemonic, intrinsic */
+/* clang-format off */
+#define INT_OPS(X)                                                                          \
+    X(paddb, PADDB, _mm_add_epi8) X(paddw, PADDW, _mm_add_epi16)                            \
+    X(paddd, PADDD, _mm_add_epi32) X(paddq, PADDQ, _mm_add_epi64)                           \
+    X(psubb, PSUBB, _mm_sub_epi8) X(psubw, PSUBW, _mm_sub_epi16)                            \
+    X(psubd, PSUBD, _mm_sub_epi32) X(psubq, PSUBQ, _mm_sub_epi64)                           \
+    X(paddsb, PADDSB, _mm_adds_epi8) X(paddsw, PADDSW, _mm_adds_epi16)                      \
+    X(paddusb, PADDUSB, _mm_adds_epu8) X(paddusw, PADDUSW, _mm_adds_epu16)                  \
+    X(psubsb, PSUBSB, _mm_subs_epi8) X(psubsw, PSUBSW, _mm_subs_epi16)                      \
+    X(psubusb, PSUBUSB, _mm_subs_epu8) X(psubusw, PSUBUSW, _mm_subs_epu16)                  \
+    X(pmullw, PMULLW, _mm_mullo_epi16) X(pmulhw, PMULHW, _mm_mulhi_epi16)                   \
+    X(pmulhuw, PMULHUW, _mm_mulhi_epu16) X(pmuludq, PMULUDQ, _mm_mul_epu32)                 \
+    X(pmaddwd, PMADDWD, _mm_madd_epi16) X(psadbw, PSADBW, _mm_sad_epu8)                     \
+    X(pavgb, PAVGB, _mm_avg_epu8) X(pavgw, PAVGW, _mm_avg_epu16)                            \
+    X(pminub, PMINUB, _mm_min_epu8) X(pmaxub, PMAXUB, _mm_max_epu8)                         \
+    X(pminsw, PMINSW, _mm_min_epi16) X(pmaxsw, PMAXSW, _mm_max_epi16)                       \
+    X(pand, PAND, _mm_and_si128) X(pandn, PANDN, _mm_andnot_si128)                          \
+    X(por, POR, _mm_or_si128) X(pxor, PXOR, _mm_xor_si128)                                  \
+    X(pcmpeqb, PCMPEQB, _mm_cmpeq_epi8) X(pcmpeqw, PCMPEQW, _mm_cmpeq_epi16)                \
+    X(pcmpeqd, PCMPEQD, _mm_cmpeq_epi32) X(pcmpgtb, PCMPGTB, _mm_cmpgt_epi8)                \
+    X(pcmpgtw, PCMPGTW, _mm_cmpgt_epi16) X(pcmpgtd, PCMPGTD, _mm_cmpgt_epi32)
+/* clang-format on */
+
+#define X(n, M, intr)                                                                              \
+    static inline __m128i f_##n(__m128i a, __m128i b) { return intr(a, b); }                       \
+    SSE_INT_HANDLERS(op_##n, f_##n, M128A)
+INT_OPS(X)
+#undef X
+
+static const SseForm int_forms[] = {
+#define X(n, M, intr) {ZYDIS_MNEMONIC_##M, op_##n##_rr, op_##n##_rm},
+    INT_OPS(X)
+#undef X
+};
+static int sel_int(const DecodeCtx *d, Insn *i) {
+    return sse_sel_forms(d, i, int_forms, SSE_ALEN(int_forms));
+}
+
+/* --- element shifts: count from xmm/m128 (low 64 bits) or imm8 ------------ */
+/* clang-format off */
+#define SHIFT_OPS(X)                                                                        \
+    X(psllw, PSLLW, _mm_sll_epi16) X(pslld, PSLLD, _mm_sll_epi32)                           \
+    X(psllq, PSLLQ, _mm_sll_epi64) X(psrlw, PSRLW, _mm_srl_epi16)                           \
+    X(psrld, PSRLD, _mm_srl_epi32) X(psrlq, PSRLQ, _mm_srl_epi64)                           \
+    X(psraw, PSRAW, _mm_sra_epi16) X(psrad, PSRAD, _mm_sra_epi32)
+/* clang-format on */
+
+#define X(n, M, intr)                                                                              \
+    static inline __m128i f_##n(__m128i a, __m128i b) { return intr(a, b); }                       \
+    SSE_INT_HANDLERS(op_##n, f_##n, M128A)                                                         \
+    static void op_##n##_ri(Cpu *c, const Insn *i) {                                               \
+        Xmm *d = XMM(c, i->r[0]);                                                                  \
+        xst(d, intr(xld(d), _mm_cvtsi32_si128((int)(i->imm & 0xff))));                             \
+    }
+SHIFT_OPS(X)
+#undef X
+
+/* --- PSLLDQ / PSRLDQ: whole-register byte shifts by imm8 (>15: zero) ------ */
+static void op_pslldq(Cpu *c, const Insn *i) {
+    uint8_t buf[32] = {0};
+    unsigned n = i->imm & 0xff;
+    if (n > 16) n = 16;
+    memcpy(buf + 16, XMM(c, i->r[0]), 16);
+    memcpy(XMM(c, i->r[0]), buf + 16 - n, 16);
+}
+static void op_psrldq(Cpu *c, const Insn *i) {
+    uint8_t buf[32] = {0};
+    unsigned n = i->imm & 0xff;
+    if (n > 16) n = 16;
+    memcpy(buf, XMM(c, i->r[0]), 16);
+    memcpy(XMM(c, i->r[0]), buf + n, 16);
+}
+
+static const struct {
+    uint16_t mnem;
+    Handler rr, rm, ri;
+} shift_forms[] = {
+#define X(n, M, intr) {ZYDIS_MNEMONIC_##M, op_##n##_rr, op_##n##_rm, op_##n##_ri},
+    SHIFT_OPS(X)
+#undef X
+        {ZYDIS_MNEMONIC_PSLLDQ, NULL, NULL, op_pslldq},
+    {ZYDIS_MNEMONIC_PSRLDQ, NULL, NULL, op_psrldq},
+};
+
+static int sel_shift(const DecodeCtx *d, Insn *i) {
+    if (d->nexp != 2 || !sse_op_xmm(d, i, 0)) return 0;
+    for (size_t k = 0; k < SSE_ALEN(shift_forms); k++) {
+        if (shift_forms[k].mnem != i->mnem) continue;
+        if (i->k[1] == K_IMM)
+            i->fn = shift_forms[k].ri;
+        else if (sse_op_xmm(d, i, 1))
+            i->fn = shift_forms[k].rr;
+        else if (sse_op_mem(d, i, 1))
+            i->fn = shift_forms[k].rm;
+        else
+            return 0;
+        return i->fn != NULL;
+    }
+    return 0;
+}
+
+FAMILY_TABLE(sse_int_ops) = {
+#define X(n, M, intr) {ZYDIS_MNEMONIC_##M, 0, sel_int, "sse_int"},
+    INT_OPS(X)
+#undef X
+#define X(n, M, intr) {ZYDIS_MNEMONIC_##M, 0, sel_shift, "sse_int"},
+        SHIFT_OPS(X)
+#undef X
+            {ZYDIS_MNEMONIC_PSLLDQ, 0, sel_shift, "sse_int"},
+    {ZYDIS_MNEMONIC_PSRLDQ, 0, sel_shift, "sse_int"},
+    {0},
+};

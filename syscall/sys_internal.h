@@ -1,0 +1,95 @@
+/* Private to syscall/: handler prototypes and the helpers the handler files
+ * share (user-memory transfers, host-result conversion, one-time reports).
+ * Nothing outside syscall/ includes this; the public interface is proc.h. */
+#ifndef RINGSIDE_SYS_INTERNAL_H
+#define RINGSIDE_SYS_INTERNAL_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proc.h"
+
+/* Handlers share one signature and many ignore p or a. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+/* Every row of the table gets a prototype, so a handler's definition is
+ * checked against the signature the dispatcher calls it with. */
+#define SYSCALL(nr, name, fn, argfmt, retfmt) int64_t sys_##name(Proc *p, const uint64_t a[6]);
+#include "table_x86_64.def"
+#undef SYSCALL
+
+/* Linux x86-64 limits the handlers mirror. */
+#define USER_TOP      0x7ffffffff000ull /* TASK_SIZE_MAX (4-level paging) */
+#define MMAP_MIN_ADDR 0x10000ull        /* vm.mmap_min_addr default */
+#define SYS_UIO_MAXIOV 1024         
+#define MAX_RW_COUNT  0x7ffff000ull /* INT_MAX & PAGE_MASK: one read/write at most */
+#define SYS_CHUNK     65536         /* host bounce buffer: guest sizes never size allocations */
+#define SYS_PATH_MAX  4096
+
+/* One bounce buffer per host thread (handlers never nest). */
+extern _Thread_local uint8_t sys_bounce[SYS_CHUNK];
+/* pt_regs of the call being dispatched (sigaltstack needs the user sp). */
+extern _Thread_local PtRegs *sys_cur_regs;
+
+/* Host result -> Linux return value: -1 becomes -errno. */
+static inline int64_t host_ret(long r) { return r == -1 ? -(int64_t)errno : (int64_t)r; }
+
+/* access_ok(): [addr, addr+len) lies below USER_TOP without wrapping. */
+int user_access_ok(uint64_t addr, uint64_t len);
+/* Bytes from addr (at most len) that are mapped user pages with `need`
+ * (MEM_R or MEM_W); stops at the first page that is not. */
+uint64_t user_extent(Proc *p, uint64_t addr, uint64_t len, int need);
+/* A path argument: copies into buf[SYS_PATH_MAX]; length, -EFAULT or
+ * -ENAMETOOLONG (as getname() does). */
+long user_path(Proc *p, uint64_t addr, char *buf);
+static inline int put_user_u64(Proc *p, uint64_t addr, uint64_t v) {
+    return copy_to_user(p, addr, &v, 8);
+}
+static inline int put_user_u32(Proc *p, uint64_t addr, uint32_t v) {
+    return copy_to_user(p, addr, &v, 4);
+}
+
+/* Scatter/gather lists of guest memory and chunked host transfers through
+ * the bounce buffer. xfer moves up to n bytes at logical position `done`
+ * and returns the count, or -1 with errno set. */
+typedef struct UserSeg {
+    uint64_t base, len;
+} UserSeg;
+typedef long (*HostXfer)(void *ctx, void *buf, size_t n, uint64_t done);
+/* Host -> guest (read-like). Transfers only into writable user pages and
+ * stops at the first one that is not, returning the partial count like
+ * Linux; -EFAULT when nothing was writable (after a zero-length xfer so
+ * that errors such as EBADF win, as in Linux). `more` allows further
+ * chunks after a full one (regular files; a pipe must not block twice).
+ * The total is capped at MAX_RW_COUNT. */
+int64_t user_xfer_out(Proc *p, const UserSeg *seg, int nseg, HostXfer xfer, void *ctx, int more);
+/* Guest -> host (write-like), the same rules with readable pages. */
+int64_t user_xfer_in(Proc *p, const UserSeg *seg, int nseg, HostXfer xfer, void *ctx);
+
+/* /proc/self/... (and /proc/thread-self, /proc/<own pid>) -> the rest
+ * ("exe", "maps") or NULL: these name the guest, not ringside. */
+const char *sys_proc_self(const char *path);
+/* Path for calls that follow symlinks: /proc/self/exe -> p->exe_path. */
+const char *sys_follow_path(Proc *p, const char *path);
+/* A memfd holding the guest's /proc/self/maps text, or -errno. */
+int sys_maps_fd(Proc *p, int flags);
+
+/* "ringside: <message>" on stderr once per (kind, key). */
+void sys_report(const char *kind, uint64_t key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* signal.c: the default action of a signal sent to ourselves (kill/tgkill
+ * and pause's alarm): 0 delivered/ignored, -ENOSYS when delivery would
+ * need a handler (reported). */
+int64_t sig_self(Proc *p, int sig);
+/* time.c: interval timers are recorded, and their signals are raised at
+ * system-call boundaries: time_poll() fires the expired ones (dispatch
+ * calls it while time_armed is set) and returns how many of them needed a
+ * handler that could not run; time_wait_timer() sleeps until the real-time
+ * one fires and returns time_poll()'s answer, or -1 when none is armed. */
+extern int time_armed;
+int time_poll(Proc *p);
+int time_wait_timer(Proc *p);
+
+#endif
