@@ -66,10 +66,10 @@ static void render(char *out, size_t outlen, uint64_t nr, const uint64_t a[6], i
                     PUT("\"%s\"", s);
                 else
                     PUT(a[k] ? "P" : "NULL");
-            } else if (strchr("pbBvVWUZQHGTyx", ch)) {
-                PUT(a[k] ? "P" : "NULL");
+            } else if (strchr("dlumacfCPMteSAFIwkgRXKDNiEn1", ch)) {
+                PUT("%lld", (long long)a[k]); /* integers, flags, fds, sizes */
             } else {
-                PUT("%lld", (long long)a[k]);
+                PUT(a[k] ? "P" : "NULL"); /* addresses and structures */
             }
         }
         PUT(")");
