@@ -72,18 +72,63 @@ static int sel_sysret(const DecodeCtx *d, Insn *i) {
     return 1;
 }
 
+/* SYSENTER (SDM Vol. 2B). AMD: #UD in long mode (compatibility or 64-bit).
+ * Intel in IA-32e mode: CS = SYSENTER_CS (a 64-bit code segment), SS = +8,
+ * RSP/RIP from SYSENTER_ESP/EIP, CPL 0; VM, IF and RF cleared. */
 static void op_sysenter(Cpu *c, const Insn *i) {
-    /* AMD: SYSENTER is #UD in long mode. The Intel path (and SYSEXIT) comes
-     * with the 32-bit issue. */
     if (c->vendor == CPU_AMD && (c->efer & EFER_LMA)) UD(c);
-    if ((c->sysenter_cs & 0xfffc) == 0) GP0(c);
-    cpu_unimplemented(c, i, "SYSENTER on the Intel model");
+    if (!(c->cr0 & 1) || (c->sysenter_cs & 0xfffc) == 0) GP0(c);
+    RingEvent ev = {0};
+    int hooked = c->hooks.ring != NULL;
+    if (hooked) {
+        cpu_snap(c, &ev.before);
+        ev.before.rip = i->rip;
+    }
+    uint16_t cs = (uint16_t)(c->sysenter_cs & 0xfffc);
+    int lma = (c->efer & EFER_LMA) != 0;
+    cpu_set_flat_cs(c, cs, lma, 0);
+    cpu_set_flat_ss(c, (uint16_t)(cs + 8), 0);
+    cpu_set_rflags(c, cpu_get_rflags(c) & ~(uint64_t)(F_VM | F_IF | F_RF));
+    c->gpr[RSP] = lma ? c->sysenter_esp : (uint32_t)c->sysenter_esp;
+    c->rip = lma ? c->sysenter_eip : (uint32_t)c->sysenter_eip;
+    cpu_update_mode(c);
+    if (hooked) {
+        ev.kind = RT_SYSENTER;
+        ev.source = "SYSENTER_EIP";
+        cpu_ring_event(c, &ev);
+    }
 }
 
+/* SYSEXIT: CPL 0 only. To 32-bit code: CS = SYSENTER_CS + 16, SS = + 24;
+ * with REX.W to 64-bit code: CS = + 32, SS = + 40. EIP = EDX, ESP = ECX. */
 static void op_sysexit(Cpu *c, const Insn *i) {
-    if (c->cpl != 0) GP0(c);
     if (c->vendor == CPU_AMD && (c->efer & EFER_LMA)) UD(c);
-    cpu_unimplemented(c, i, "SYSEXIT");
+    if (c->cpl != 0 || !(c->cr0 & 1) || (c->sysenter_cs & 0xfffc) == 0) GP0(c);
+    int to64 = i->osz == 8;
+    if (to64 && !mem_canonical(c->gpr[RDX])) GP0(c);
+    RingEvent ev = {0};
+    int hooked = c->hooks.ring != NULL;
+    if (hooked) {
+        cpu_snap(c, &ev.before);
+        ev.before.rip = i->rip;
+    }
+    uint16_t base = (uint16_t)(c->sysenter_cs & 0xfffc);
+    cpu_set_flat_cs(c, (uint16_t)((base + (to64 ? 32 : 16)) | 3), to64, 3);
+    cpu_set_flat_ss(c, (uint16_t)((base + (to64 ? 40 : 24)) | 3), 3);
+    c->gpr[RSP] = to64 ? c->gpr[RCX] : (uint32_t)c->gpr[RCX];
+    c->rip = to64 ? c->gpr[RDX] : (uint32_t)c->gpr[RDX];
+    cpu_update_mode(c);
+    if (hooked) {
+        ev.kind = RT_SYSEXIT;
+        ev.source = "EDX";
+        cpu_ring_event(c, &ev);
+    }
+}
+
+static int sel_sysexit(const DecodeCtx *d, Insn *i) {
+    i->osz = d->zi->raw.rex.W ? 8 : 4;
+    i->fn = op_sysexit;
+    return 1;
 }
 
 /* ---- interrupts ---- */
@@ -350,7 +395,6 @@ static void op_cpuid(Cpu *c, const Insn *i) {
     }
 SIMPLE(sel_syscall, op_syscall)
 SIMPLE(sel_sysenter, op_sysenter)
-SIMPLE(sel_sysexit, op_sysexit)
 SIMPLE(sel_swapgs, op_swapgs)
 SIMPLE(sel_vmcall, op_vmcall)
 SIMPLE(sel_rdmsr, op_rdmsr)

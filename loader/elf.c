@@ -15,6 +15,8 @@
 #define MAX_PHNUM     256
 #define ET_DYN_BASE64 0x555555554000ull /* Linux's ELF_ET_DYN_BASE without ASLR */
 #define USER_TOP64    0x7ffffffff000ull /* TASK_SIZE_MAX */
+#define ET_DYN_BASE32 0x00400000ull     /* Linux's ELF_ET_DYN_BASE for ia32 */
+#define USER_TOP32    0xffffe000ull     /* TASK_SIZE for a 32-bit process */
 
 static int fail(LoadInfo *li, int status, const char *fmt, ...) {
     va_list ap;
@@ -120,8 +122,10 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
             close(fd);
             return fail(li, 126, "%s: wrong machine %u (ELF32 needs i386, EM_386 = 3)", path, machine);
         }
-        close(fd);
-        return fail(li, 126, "%s: 32-bit i386 programs are not supported yet (they arrive with the 32-bit issue)", path);
+        if (phentsize != sizeof(Elf32_Phdr)) {
+            close(fd);
+            return fail(li, 126, "%s: bad program header size %u", path, phentsize);
+        }
     }
     if (type != ET_EXEC && type != ET_DYN) {
         close(fd);
@@ -137,10 +141,28 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
         return fail(li, 126, "%s: program headers lie outside the file", path);
     }
     Elf64_Phdr ph[MAX_PHNUM];
-    if (pread_all(fd, ph, phsize, phoff) < 0) {
-        close(fd);
-        return fail(li, 126, "%s: cannot read program headers", path);
+    if (is64) {
+        if (pread_all(fd, ph, phsize, phoff) < 0) {
+            close(fd);
+            return fail(li, 126, "%s: cannot read program headers", path);
+        }
+    } else {
+        Elf32_Phdr ph32[MAX_PHNUM];
+        if (pread_all(fd, ph32, phsize, phoff) < 0) {
+            close(fd);
+            return fail(li, 126, "%s: cannot read program headers", path);
+        }
+        for (int k = 0; k < phnum; k++) {
+            ph[k].p_type = ph32[k].p_type;
+            ph[k].p_flags = ph32[k].p_flags;
+            ph[k].p_offset = ph32[k].p_offset;
+            ph[k].p_vaddr = ph32[k].p_vaddr;
+            ph[k].p_filesz = ph32[k].p_filesz;
+            ph[k].p_memsz = ph32[k].p_memsz;
+            ph[k].p_align = ph32[k].p_align;
+        }
     }
+    uint64_t user_top = is64 ? USER_TOP64 : USER_TOP32;
     Seg seg[MAX_PHNUM];
     int nload = 0;
     uint64_t lo = ~0ull, hi = 0;
@@ -166,7 +188,7 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
             return fail(li, 126, "%s: segment %d: offset and address are not congruent modulo the page size", path, k);
         }
         if (s.memsz == 0) continue;
-        if (s.memsz > USER_TOP64 || s.vaddr > USER_TOP64 - s.memsz) {
+        if (s.memsz > user_top || s.vaddr > user_top - s.memsz) {
             close(fd);
             return fail(li, 126, "%s: segment %d: does not fit in the user address space", path, k);
         }
@@ -183,9 +205,9 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
         return fail(li, 126, "%s: no loadable segments", path);
     }
     uint64_t bias = 0;
-    if (type == ET_DYN) bias = ET_DYN_BASE64 - (lo & PAGE_MASK);
+    if (type == ET_DYN) bias = (is64 ? ET_DYN_BASE64 : ET_DYN_BASE32) - (lo & PAGE_MASK);
     lo &= PAGE_MASK;
-    if (hi - lo > USER_TOP64 / 2 || bias + hi > USER_TOP64) {
+    if (hi - lo > user_top / 2 || bias + hi > user_top) {
         close(fd);
         return fail(li, 126, "%s: image too large (0x%llx bytes)", path, (unsigned long long)(hi - lo));
     }

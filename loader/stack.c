@@ -18,6 +18,7 @@
 #include "loader.h"
 
 #define STACK_TOP64   0x7ffffffff000ull
+#define STACK_TOP32   0xffffe000ull /* ia32 STACK_TOP */
 #define STACK_SIZE    (8ull << 20) /* RLIMIT_STACK's usual 8 MiB */
 #define MAX_ARG_BYTES (2u << 20)
 #ifndef AT_MINSIGSTKSZ
@@ -43,7 +44,8 @@ static uint64_t put_str(Builder *b, const char *s) { return put_bytes(b, s, strl
 
 uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *const envp[],
                      const char *execfn) {
-    uint64_t top = STACK_TOP64;
+    uint64_t top = li->is32 ? STACK_TOP32 : STACK_TOP64;
+    unsigned w = li->is32 ? 4 : 8; /* word size of the ABI */
     if (mem_map(p->mem, top - STACK_SIZE, STACK_SIZE, MEM_R | MEM_W | MEM_U, "[stack]") < 0) {
         snprintf(li->err, sizeof li->err, "cannot map the stack");
         return 0;
@@ -79,45 +81,54 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
 
     uint32_t id1[4];
     cpuid_query(p->cpu, 1, 0, id1);
-    uint64_t aux[][2] = {
-        {AT_MINSIGSTKSZ, 2048},
-        {AT_HWCAP, id1[3]},
-        {AT_PAGESZ, PAGE_SIZE},
-        {AT_CLKTCK, (uint64_t)sysconf(_SC_CLK_TCK)},
-        {AT_PHDR, li->phdr},
-        {AT_PHENT, li->phent},
-        {AT_PHNUM, li->phnum},
-        {AT_BASE, li->interp_base},
-        {AT_FLAGS, 0},
-        {AT_ENTRY, li->entry},
-        {AT_UID, getuid()},
-        {AT_EUID, geteuid()},
-        {AT_GID, getgid()},
-        {AT_EGID, getegid()},
-        {AT_SECURE, 0},
-        {AT_RANDOM, random_addr},
-        {AT_HWCAP2, 0},
-        {AT_EXECFN, execfn_addr},
-        {AT_PLATFORM, platform},
-        {AT_RSEQ_FEATURE_SIZE, 28},
-        {AT_RSEQ_ALIGN, 32},
-        {AT_NULL, 0},
-    };
-    size_t naux = sizeof aux / sizeof aux[0];
+    uint64_t aux[32][2];
+    size_t naux = 0;
+#define AUX(t, v) (aux[naux][0] = (t), aux[naux][1] = (v), naux++)
+    if (li->vdso_entry) AUX(AT_SYSINFO, li->vdso_entry);
+    if (li->vdso_base) AUX(AT_SYSINFO_EHDR, li->vdso_base);
+    AUX(AT_MINSIGSTKSZ, 2048);
+    AUX(AT_HWCAP, id1[3]);
+    AUX(AT_PAGESZ, PAGE_SIZE);
+    AUX(AT_CLKTCK, (uint64_t)sysconf(_SC_CLK_TCK));
+    AUX(AT_PHDR, li->phdr);
+    AUX(AT_PHENT, li->phent);
+    AUX(AT_PHNUM, li->phnum);
+    AUX(AT_BASE, li->interp_base);
+    AUX(AT_FLAGS, 0);
+    AUX(AT_ENTRY, li->entry);
+    AUX(AT_UID, getuid());
+    AUX(AT_EUID, geteuid());
+    AUX(AT_GID, getgid());
+    AUX(AT_EGID, getegid());
+    AUX(AT_SECURE, 0);
+    AUX(AT_RANDOM, random_addr);
+    AUX(AT_HWCAP2, 0);
+    AUX(AT_EXECFN, execfn_addr);
+    AUX(AT_PLATFORM, platform);
+    AUX(AT_RSEQ_FEATURE_SIZE, 28);
+    AUX(AT_RSEQ_ALIGN, 32);
+    AUX(AT_NULL, 0);
+#undef AUX
     size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + naux * 2;
-    /* rsp must be 16-byte aligned at the entry point */
-    b.sp -= words * 8;
+    /* the stack pointer is 16-byte aligned at the entry point */
+    b.sp -= words * w;
     b.sp &= ~0xfull;
-    uint64_t sp = b.sp, w = sp;
-    uint64_t v = (uint64_t)argc;
-    if (mem_write(p->mem, w, &v, 8, 0) < 0) b.ok = 0;
-    w += 8;
-    for (int k = 0; k <= argc; k++, w += 8)
-        if (mem_write(p->mem, w, &argaddr[k], 8, 0) < 0) b.ok = 0;
-    for (int k = 0; k <= envc; k++, w += 8)
-        if (mem_write(p->mem, w, &envaddr[k], 8, 0) < 0) b.ok = 0;
-    for (size_t k = 0; k < naux; k++, w += 16)
-        if (mem_write(p->mem, w, aux[k], 16, 0) < 0) b.ok = 0;
+    uint64_t sp = b.sp, at = sp;
+    /* little-endian: the low w bytes of each value form the ABI's word */
+#define PUTW(v)                                                                                    \
+    do {                                                                                           \
+        uint64_t v_ = (v);                                                                         \
+        if (mem_write(p->mem, at, &v_, w, 0) < 0) b.ok = 0;                                       \
+        at += w;                                                                                   \
+    } while (0)
+    PUTW((uint64_t)argc);
+    for (int k = 0; k <= argc; k++) PUTW(argaddr[k]);
+    for (int k = 0; k <= envc; k++) PUTW(envaddr[k]);
+    for (size_t k = 0; k < naux; k++) {
+        PUTW(aux[k][0]);
+        PUTW(aux[k][1]);
+    }
+#undef PUTW
     free(envaddr);
     free(argaddr);
     if (!b.ok) {

@@ -113,13 +113,34 @@ static int hypercall(Proc *p) {
         sys_dispatch(p, &r);
         break;
     case HC_INT80:
-    case HC_SYSCALL32: {
-        /* The i386 table arrives with the 32-bit issue. */
-        static int said;
-        if (!said++)
-            fprintf(stderr, "ringside: unimplemented: i386 system call %llu (%s)\n",
-                    (unsigned long long)r.orig_ax, reason == HC_INT80 ? "int $0x80" : "compat syscall");
-        r.ax = (uint64_t)-ENOSYS;
+        /* do_int80_syscall_32: the i386 table, from 32-bit code or from a
+         * 64-bit process alike (arguments truncated to 32 bits there). */
+        p->abi = ABI_I386;
+        sys_dispatch(p, &r);
+        p->abi = c->mode == MODE_64 || r.cs == 0x33 ? ABI_X86_64 : ABI_I386;
+        break;
+    case HC_SYSCALL32:
+    case HC_SYSENTER32: {
+        /* do_fast_syscall_32: the sixth argument (EBP) was pushed by
+         * __kernel_vsyscall and sits at the top of the user stack; the
+         * return goes to the vDSO's landing point whatever address the
+         * program executed the instruction from. */
+        uint32_t bp;
+        p->abi = ABI_I386;
+        if (copy_from_user(p, &bp, (uint32_t)r.sp, 4) < 0) {
+            r.ax = (uint64_t)-EFAULT;
+        } else {
+            r.bp = bp;
+            sys_dispatch(p, &r);
+        }
+        if (p->vdso_landing) {
+            r.ip = p->vdso_landing;
+        } else {
+            static int said;
+            if (!said++)
+                fprintf(stderr, "ringside: fast 32-bit system call without a vDSO landing point\n");
+            r.ip = (uint32_t)r.cx; /* SYSCALL: back after the instruction */
+        }
         break;
     }
     case HC_EXCEPTION: {

@@ -35,6 +35,8 @@ typedef struct Proc {
     uint64_t brk_start, brk_cur, brk_max;
     uint64_t mmap_base;   /* top-down mmap area ends here */
     uint64_t stack_top;
+    uint64_t vdso_base;    /* [vdso] mapping (0: none) */
+    uint64_t vdso_landing; /* where SYSENTER/compat SYSCALL return (__kernel_vsyscall's pop %ebp) */
 
     /* task */
     uint64_t clear_child_tid; /* set_tid_address */

@@ -12,7 +12,7 @@ static const char *ring_name(const RingEvent *ev) {
     case RT_SYSENTER: return "sysenter";
     case RT_SYSEXIT: return "sysexit";
     case RT_INT: return "int";
-    case RT_IRET: return ev->after.mode == MODE_64 ? "iretq" : "iretd";
+    case RT_IRET: return ev->before.mode == MODE_64 ? "iretq" : "iretd";
     case RT_EXCEPTION: return "fault";
     }
     return "?";

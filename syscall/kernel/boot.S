@@ -133,7 +133,7 @@ boot64:
     shrq $32, %rdx
     movl $MSR_SYSENTER_ESP, %ecx
     wrmsr
-    leaq entry_SYSCALL_compat(%rip), %rax   /* the SYSENTER path arrives with the 32-bit issue */
+    leaq entry_SYSENTER_compat(%rip), %rax
     movq %rax, %rdx
     shrq $32, %rdx
     movl $MSR_SYSENTER_EIP, %ecx
@@ -153,7 +153,10 @@ boot64:
 1:  pushq $__USER32_CS                      /* CS: 32-bit compatibility mode */
 2:  pushq %r12                              /* RIP */
     xorl %eax, %eax
-    movl %eax, %ds
+    testq %r14, %r14
+    jz 3f
+    movl $__USER_DS, %eax                   /* 32-bit: DS = ES = __USER_DS (start_thread_ia32) */
+3:  movl %eax, %ds
     movl %eax, %es
     xorl %ebx, %ebx
     xorl %ecx, %ecx

@@ -50,7 +50,8 @@
 #define HC_SYSCALL64  0
 #define HC_EXCEPTION  1 /* EDX = vector, RCX = CR2 for #PF */
 #define HC_INT80      2
-#define HC_SYSCALL32  3
+#define HC_SYSCALL32  3 /* SYSCALL from compatibility mode (CSTAR) */
+#define HC_SYSENTER32 4
 
 #define THREAD_SIZE   0x4000
 #define IST_STACK_SIZE 0x1000
