@@ -130,6 +130,148 @@ void cpu_ring_event(Cpu *c, RingEvent *ev) {
     }
 }
 
+/* ---- legacy protected mode (the --kernel=i386 model) ---- */
+
+static void ring_done(Cpu *c, RingEvent *ev, int hooked, RingKind kind, int vector, int has_error,
+                      uint32_t error) {
+    if (!hooked) return;
+    static char src[16];
+    ev->kind = kind;
+    ev->vector = vector;
+    ev->has_error = has_error;
+    ev->error = error;
+    ev->cr2 = c->cr2;
+    if (kind == RT_IRET) {
+        ev->source = "stack";
+    } else {
+        snprintf(src, sizeof src, "IDT[0x%02x]", vector);
+        ev->source = src;
+    }
+    cpu_ring_event(c, ev);
+}
+
+/* 32-bit IDT: 8-byte gates; an inner-privilege transfer takes SS:ESP from
+ * the TSS (SS0 at +8, ESP0 at +4) and pushes SS, ESP, EFLAGS, CS, EIP and
+ * the error code as dwords (SDM Vol. 3A, 6.12). */
+static void deliver_legacy(Cpu *c, int vector, int has_error, uint32_t error, int soft,
+                           uint64_t ret_rip, RingEvent *ev, int hooked) {
+    uint32_t ext = soft ? 0 : 1;
+    uint32_t gate_err = (uint32_t)vector * 8 + 2 + ext;
+    if ((uint32_t)vector * 8 + 7 > c->idtr.limit) cpu_fault(c, EXC_GP, gate_err);
+    uint64_t g;
+    sys_read(c, c->idtr.base + (uint64_t)vector * 8, &g, 8);
+    unsigned type = (g >> 40) & 0xf, gdpl = (g >> 45) & 3, present = (g >> 47) & 1;
+    if (type != 0xe && type != 0xf) cpu_fault(c, EXC_GP, gate_err);
+    if (soft && gdpl < c->cpl) cpu_fault(c, EXC_GP, gate_err);
+    if (!present) cpu_fault(c, EXC_NP, gate_err);
+    uint16_t tsel = (uint16_t)(g >> 16);
+    uint32_t target = (uint32_t)((g & 0xffff) | ((g >> 32) & 0xffff0000u));
+    if ((tsel & 0xfffc) == 0) cpu_fault(c, EXC_GP, ext);
+    uint64_t cd = read_desc(c, tsel, NULL);
+    uint16_t ca = desc_attr(cd);
+    if (!(ca & SEGA_S) || !(ca & 8)) cpu_fault(c, EXC_GP, (tsel & 0xfffc) + ext);
+    unsigned newcpl = SEGA_DPL(ca);
+    if (newcpl > c->cpl) cpu_fault(c, EXC_GP, (tsel & 0xfffc) + ext);
+    if (!(ca & SEGA_P)) cpu_fault(c, EXC_NP, (tsel & 0xfffc) + ext);
+
+    uint32_t frame[6];
+    int nf = 0;
+    uint32_t old_esp = (uint32_t)c->gpr[RSP];
+    uint32_t old_flags = (uint32_t)cpu_get_rflags(c);
+    uint16_t old_ss = c->seg[SEG_SS].sel, old_cs = c->seg[SEG_CS].sel;
+    uint64_t ssd = 0;
+    uint16_t nss = old_ss;
+    uint32_t esp = old_esp;
+    int inner = newcpl < c->cpl;
+    if (inner) {
+        uint32_t esp0;
+        uint16_t ss0;
+        sys_read(c, c->seg[SEG_TR].base + 4 + 8 * newcpl, &esp0, 4);
+        sys_read(c, c->seg[SEG_TR].base + 8 + 8 * newcpl, &ss0, 2);
+        if ((ss0 & 0xfffc) == 0) cpu_fault(c, EXC_TS, ext);
+        ssd = read_desc(c, ss0, NULL);
+        nss = ss0;
+        esp = esp0;
+        frame[nf++] = old_ss;
+        frame[nf++] = old_esp;
+    }
+    frame[nf++] = old_flags;
+    frame[nf++] = old_cs;
+    frame[nf++] = (uint32_t)ret_rip;
+    if (has_error) frame[nf++] = error;
+    uint64_t ssbase = inner ? desc_base(ssd) : c->segbase[SEG_SS];
+    uint32_t sp = esp;
+    for (int k = 0; k < nf; k++) {
+        sp -= 4;
+        uint64_t a = (uint32_t)(ssbase + sp);
+        if (mem_write(c->mem, a, &frame[k], 4, MEM_W | (newcpl == 3 ? MEM_U : 0)) < 0) {
+            c->cr2 = a;
+            cpu_fault(c, EXC_PF, PFERR_W | (mem_page_prot(c->mem, a) ? PFERR_P : 0) | (c->cpl == 3 ? PFERR_U : 0));
+        }
+    }
+    if (inner) load_from_desc(c, SEG_SS, nss, ssd);
+    load_cs(c, tsel, cd, (int)newcpl);
+    c->gpr[RSP] = sp;
+    uint64_t nfl = old_flags & ~(uint64_t)(F_TF | F_NT | F_RF | F_VM);
+    if (type == 0xe) nfl &= ~(uint64_t)F_IF;
+    cpu_set_rflags(c, nfl);
+    c->rip = target;
+    cpu_end_block(c);
+    ring_done(c, ev, hooked, soft ? RT_INT : RT_EXCEPTION, vector, has_error, error);
+}
+
+/* IRETD in protected mode, same or outer privilege (no task returns). */
+static void iret_legacy(Cpu *c, unsigned osz, RingEvent *ev, int hooked) {
+    if (c->rflags & F_NT) cpu_unimplemented(c, c->cur, "IRET task return");
+    if (osz != 4) cpu_unimplemented(c, c->cur, "16-bit IRET");
+    uint32_t sp = (uint32_t)c->gpr[RSP];
+    uint64_t b = c->segbase[SEG_SS];
+    uint32_t eip = mem_rd32(c, (uint32_t)(b + sp));
+    uint16_t cs = (uint16_t)mem_rd32(c, (uint32_t)(b + sp + 4));
+    uint32_t fl = mem_rd32(c, (uint32_t)(b + sp + 8));
+    unsigned rpl = cs & 3;
+    if ((cs & 0xfffc) == 0) cpu_fault(c, EXC_GP, 0);
+    uint64_t cd = read_desc(c, cs, NULL);
+    uint16_t ca = desc_attr(cd);
+    if (!(ca & SEGA_S) || !(ca & 8) || rpl < c->cpl) cpu_fault(c, EXC_GP, cs & 0xfffc);
+    if (!(ca & SEGA_P)) cpu_fault(c, EXC_NP, cs & 0xfffc);
+    uint32_t nesp = 0;
+    uint16_t ss = 0;
+    uint64_t ssd = 0;
+    if (rpl > c->cpl) {
+        nesp = mem_rd32(c, (uint32_t)(b + sp + 12));
+        ss = (uint16_t)mem_rd32(c, (uint32_t)(b + sp + 16));
+        if ((ss & 0xfffc) == 0 || (ss & 3) != rpl) cpu_fault(c, EXC_GP, ss & 0xfffc);
+        ssd = read_desc(c, ss, NULL);
+        uint16_t sa = desc_attr(ssd);
+        if (!(sa & SEGA_S) || (sa & 8) || !(sa & 2) || SEGA_DPL(sa) != rpl) cpu_fault(c, EXC_GP, ss & 0xfffc);
+        if (!(sa & SEGA_P)) cpu_fault(c, EXC_SS, ss & 0xfffc);
+    }
+    unsigned oldcpl = c->cpl;
+    uint64_t cur = cpu_get_rflags(c);
+    uint64_t changeable = F_ARITH | F_TF | F_DF | F_NT | F_RF | F_AC | F_ID | F_VIF | F_VIP;
+    if (oldcpl == 0) changeable |= F_IOPL;
+    if (oldcpl <= ((cur >> 12) & 3)) changeable |= F_IF;
+    load_cs(c, cs, cd, (int)rpl);
+    if (rpl > oldcpl) {
+        load_from_desc(c, SEG_SS, ss, ssd);
+        c->gpr[RSP] = nesp;
+        for (int s = SEG_ES; s <= SEG_GS; s++) {
+            if (s == SEG_CS || s == SEG_SS) continue;
+            uint16_t a = c->seg[s].attr;
+            int conf = (a & 0x1c) == 0x1c;
+            if ((c->seg[s].sel & 0xfffc) && !conf && SEGA_DPL(a) < rpl) cpu_load_seg_raw(c, s, 0, 0, 0, 0);
+        }
+    } else {
+        c->gpr[RSP] = (uint32_t)(sp + 12);
+    }
+    cpu_set_rflags(c, (cur & ~changeable) | (fl & changeable));
+    c->rip = eip;
+    cpu_update_mode(c);
+    cpu_end_block(c);
+    ring_done(c, ev, hooked, RT_IRET, 0, 0, 0);
+}
+
 /* ---- exception and interrupt delivery (IA-32e mode) ---- */
 
 void cpu_deliver(Cpu *c, int vector, int has_error, uint32_t error, int soft, uint64_t ret_rip) {
@@ -140,9 +282,7 @@ void cpu_deliver(Cpu *c, int vector, int has_error, uint32_t error, int soft, ui
         ev.before.rip = ret_rip;
     }
     if (!(c->efer & EFER_LMA)) {
-        /* Legacy protected mode arrives with the 32-bit kernel model. */
-        c->event = CPU_EV_SHUTDOWN;
-        c->exc_vector = vector;
+        deliver_legacy(c, vector, has_error, error, soft, ret_rip, &ev, hooked);
         return;
     }
     uint32_t ext = soft ? 0 : 1;
@@ -239,7 +379,10 @@ void cpu_iret(Cpu *c, unsigned osz) {
         cpu_snap(c, &ev.before);
         ev.before.rip = c->cur ? c->cur->rip : c->rip;
     }
-    if (!(c->efer & EFER_LMA)) cpu_unimplemented(c, c->cur, "IRET outside long mode");
+    if (!(c->efer & EFER_LMA)) {
+        iret_legacy(c, osz, &ev, hooked);
+        return;
+    }
     if (c->rflags & F_NT) cpu_fault(c, EXC_GP, 0); /* no task switches in IA-32e mode */
     uint64_t sp = c->gpr[RSP];
     uint64_t base = c->mode == MODE_64 ? 0 : c->segbase[SEG_SS];

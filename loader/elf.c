@@ -17,6 +17,7 @@
 #define USER_TOP64    0x7ffffffff000ull /* TASK_SIZE_MAX */
 #define ET_DYN_BASE32 0x00400000ull     /* Linux's ELF_ET_DYN_BASE for ia32 */
 #define USER_TOP32    0xffffe000ull     /* TASK_SIZE for a 32-bit process */
+#define TASK_SIZE32_KERNEL32 0xc0000000ull /* user space under a 32-bit kernel */
 
 static int fail(LoadInfo *li, int status, const char *fmt, ...) {
     va_list ap;
@@ -162,7 +163,11 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
             ph[k].p_align = ph32[k].p_align;
         }
     }
-    uint64_t user_top = is64 ? USER_TOP64 : USER_TOP32;
+    uint64_t user_top = is64 ? USER_TOP64 : p->kernel32 ? TASK_SIZE32_KERNEL32 : USER_TOP32;
+    if (is64 && p->kernel32) {
+        close(fd);
+        return fail(li, 126, "%s: a 64-bit program cannot run on the 32-bit kernel model (--kernel=i386)", path);
+    }
     Seg seg[MAX_PHNUM];
     int nload = 0;
     uint64_t lo = ~0ull, hi = 0;

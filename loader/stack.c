@@ -44,7 +44,7 @@ static uint64_t put_str(Builder *b, const char *s) { return put_bytes(b, s, strl
 
 uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *const envp[],
                      const char *execfn) {
-    uint64_t top = li->is32 ? STACK_TOP32 : STACK_TOP64;
+    uint64_t top = li->is32 ? (p->kernel32 ? 0xc0000000ull : STACK_TOP32) : STACK_TOP64;
     unsigned w = li->is32 ? 4 : 8; /* word size of the ABI */
     if (mem_map(p->mem, top - STACK_SIZE, STACK_SIZE, MEM_R | MEM_W | MEM_U, "[stack]") < 0) {
         snprintf(li->err, sizeof li->err, "cannot map the stack");

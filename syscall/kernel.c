@@ -8,9 +8,71 @@
 #include <string.h>
 
 #include "kernel/kernel.h"
+#include "kernel32/kernel32.h"
 
 extern const uint8_t ringside_kernel_image[];
 extern const uint8_t ringside_kernel_image_end[];
+extern const uint8_t ringside_kernel32_image[];
+extern const uint8_t ringside_kernel32_image_end[];
+
+/* i386 Linux's struct pt_regs (the --kernel=i386 model's frame). */
+typedef struct PtRegs32 {
+    uint32_t bx, cx, dx, si, di, bp, ax, ds, es, fs, gs, orig_ax, ip, cs, flags, sp, ss;
+} PtRegs32;
+
+static uint32_t k32hdr(unsigned off) {
+    uint32_t v;
+    memcpy(&v, ringside_kernel32_image + off, 4);
+    return v;
+}
+
+int kernel32_map(Mem *m) {
+    size_t size = (size_t)(ringside_kernel32_image_end - ringside_kernel32_image);
+    if (k32hdr(K32_MAGIC) != KERNEL32_MAGIC) return -1;
+    uint64_t base = KERNEL32_BASE, data = k32hdr(K32_DATA_START), end = k32hdr(K32_END);
+    if (data <= base || end < data || data - base > size) return -1;
+    if (mem_map(m, base, data - base, MEM_R | MEM_X, "[kernel text]") < 0) return -1;
+    if (mem_map(m, data, end - data, MEM_R | MEM_W, "[kernel data]") < 0) return -1;
+    if (mem_write(m, base, ringside_kernel32_image, size, 0) < 0) return -1;
+    return 0;
+}
+
+uint64_t kernel32_gdt(void) { return k32hdr(K32_GDT); }
+
+void kernel32_boot(Proc *p, uint64_t entry, uint64_t user_sp) {
+    Cpu *c = p->cpu;
+    /* Legacy protected mode with paging, CPL 0, a flat 32-bit code segment
+     * whose selector matches the GDT the kernel loads. */
+    c->efer = 0;
+    c->cr0 = 0x80050033;
+    cpu_load_seg_raw(c, SEG_CS, __KERNEL_CS32, 0, 0xffffffff, 0x9b | SEGA_DB | SEGA_G);
+    cpu_load_seg_raw(c, SEG_SS, __KERNEL_DS32, 0, 0xffffffff, 0x93 | SEGA_DB | SEGA_G);
+    for (int s = 0; s < 6; s++)
+        if (s != SEG_CS && s != SEG_SS) cpu_load_seg_raw(c, s, __USER_DS32, 0, 0xffffffff, 0xf3 | SEGA_DB | SEGA_G);
+    c->idtr.limit = 0;
+    cpu_update_mode(c);
+    memset(c->gpr, 0, sizeof c->gpr);
+    c->gpr[RDI] = entry;
+    c->gpr[RSI] = user_sp;
+    c->gpr[RSP] = k32hdr(K32_STACK_TOP);
+    cpu_set_rflags(c, 2);
+    c->rip = k32hdr(K32_BOOT);
+    p->kernel32 = 1;
+}
+
+static void regs_from32(PtRegs *r, const PtRegs32 *q) {
+    memset(r, 0, sizeof *r);
+    r->bx = q->bx, r->cx = q->cx, r->dx = q->dx, r->si = q->si, r->di = q->di, r->bp = q->bp;
+    r->ax = (uint64_t)(int64_t)(int32_t)q->ax;
+    r->orig_ax = (uint64_t)(int64_t)(int32_t)q->orig_ax;
+    r->ip = q->ip, r->cs = q->cs, r->flags = q->flags, r->sp = q->sp, r->ss = q->ss;
+}
+static void regs_to32(PtRegs32 *q, const PtRegs *r) {
+    q->bx = (uint32_t)r->bx, q->cx = (uint32_t)r->cx, q->dx = (uint32_t)r->dx;
+    q->si = (uint32_t)r->si, q->di = (uint32_t)r->di, q->bp = (uint32_t)r->bp;
+    q->ax = (uint32_t)r->ax, q->ip = (uint32_t)r->ip, q->cs = (uint32_t)r->cs;
+    q->flags = (uint32_t)r->flags, q->sp = (uint32_t)r->sp, q->ss = (uint32_t)r->ss;
+}
 
 static uint64_t khdr(unsigned off) {
     uint64_t v;
@@ -101,7 +163,16 @@ static int hypercall(Proc *p) {
     uint64_t regs_addr = c->gpr[RDI];
     unsigned reason = (unsigned)c->gpr[RSI];
     PtRegs r;
-    if (c->cpl != 0 || mem_read(p->mem, &r, regs_addr, sizeof r, MEM_R) < 0) {
+    PtRegs32 r32;
+    int bad;
+    if (p->kernel32) {
+        regs_addr = (uint32_t)regs_addr;
+        bad = mem_read(p->mem, &r32, regs_addr, sizeof r32, MEM_R) < 0;
+        if (!bad) regs_from32(&r, &r32);
+    } else {
+        bad = mem_read(p->mem, &r, regs_addr, sizeof r, MEM_R) < 0;
+    }
+    if (c->cpl != 0 || bad) {
         fprintf(stderr, "ringside: internal error: bad pt_regs at 0x%llx\n",
                 (unsigned long long)regs_addr);
         proc_exit(p, SIGSEGV);
@@ -117,7 +188,7 @@ static int hypercall(Proc *p) {
          * 64-bit process alike (arguments truncated to 32 bits there). */
         p->abi = ABI_I386;
         sys_dispatch(p, &r);
-        p->abi = c->mode == MODE_64 || r.cs == 0x33 ? ABI_X86_64 : ABI_I386;
+        p->abi = r.cs == 0x33 ? ABI_X86_64 : ABI_I386;
         break;
     case HC_SYSCALL32:
     case HC_SYSENTER32: {
@@ -144,8 +215,8 @@ static int hypercall(Proc *p) {
         break;
     }
     case HC_EXCEPTION: {
-        int vector = (int)c->gpr[RDX];
-        uint64_t cr2 = c->gpr[RCX];
+        int vector = (int)(uint32_t)c->gpr[RDX];
+        uint64_t cr2 = p->kernel32 ? (uint32_t)c->gpr[RCX] : c->gpr[RCX];
         int sig = kernel_exc_signal(vector);
         /* No signal delivery yet: the default action of every one of these
          * signals ends the process (with a core dump). */
@@ -159,7 +230,9 @@ static int hypercall(Proc *p) {
         return 1;
     }
     if (p->exited) return 1;
-    if (mem_write(p->mem, regs_addr, &r, sizeof r, MEM_W) < 0) {
+    if (p->kernel32) regs_to32(&r32, &r);
+    if (p->kernel32 ? mem_write(p->mem, regs_addr, &r32, sizeof r32, MEM_W) < 0
+                    : mem_write(p->mem, regs_addr, &r, sizeof r, MEM_W) < 0) {
         fprintf(stderr, "ringside: internal error: pt_regs write-back failed\n");
         proc_exit(p, SIGSEGV);
         return 1;

@@ -17,6 +17,12 @@ void kernel_boot(Proc *p, uint64_t entry, uint64_t user_sp, int compat32);
  * breakpoint or instruction budget). */
 int kernel_run(Proc *p);
 uint64_t kernel_symbol(KernelSym s);
+
+/* The --kernel=i386 model: a 32-bit kernel in legacy protected mode that
+ * enters with SYSENTER or int $0x80 and leaves with SYSEXIT or IRET. */
+int kernel32_map(Mem *m);
+void kernel32_boot(Proc *p, uint64_t entry, uint64_t user_sp);
+uint64_t kernel32_gdt(void); /* its GDT (TLS entries 6-8) */
 int kernel_exc_signal(int vector);
 
 #endif

@@ -29,6 +29,7 @@ typedef struct Proc {
     Cpu *cpu;
     Mem *mem;
     SysAbi abi;
+    int kernel32; /* the --kernel=i386 model runs this process */
 
     /* program */
     char exe_path[4096];  /* absolute host path of the guest program: /proc/self/exe */

@@ -24,6 +24,7 @@ typedef struct Options {
     const char *trace_file;
     int vendor; /* -1 host */
     int stats;
+    int kernel32;
 } Options;
 
 static void usage(FILE *f) {
@@ -54,6 +55,12 @@ static void usage(FILE *f) {
             "  --cpu=intel|amd|host  vendor of the modelled CPU; decides CPUID and which\n"
             "                        fast system-call instructions are legal  [RINGSIDE_CPU]\n"
             "                        (default: host)\n"
+            "  --kernel=x86_64|i386  the modelled kernel: a 64-bit kernel running 32-bit\n"
+            "                        programs in compatibility mode (int $0x80, SYSCALL via\n"
+            "                        CSTAR, SYSENTER; returns with SYSRET/IRET), or a 32-bit\n"
+            "                        kernel in legacy protected mode (int $0x80 and IRET,\n"
+            "                        SYSENTER and SYSEXIT); i386 only runs 32-bit programs\n"
+            "                        [RINGSIDE_KERNEL] (default: x86_64)\n"
             "  --stats               print retired guest instructions, decode-cache figures\n"
             "                        and MIPS at exit  [RINGSIDE_STATS=1] (default: off)\n"
             "  --help                this text\n"
@@ -85,6 +92,16 @@ static int parse_cpu(const char *s, Options *o) {
     else if (!strcmp(s, "host")) o->vendor = -1;
     else {
         fprintf(stderr, "ringside: unknown --cpu '%s' (intel, amd, host)\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_kernel(const char *s, Options *o) {
+    if (!strcmp(s, "i386")) o->kernel32 = 1;
+    else if (!strcmp(s, "x86_64")) o->kernel32 = 0;
+    else {
+        fprintf(stderr, "ringside: unknown --kernel '%s' (x86_64, i386)\n", s);
         return -1;
     }
     return 0;
@@ -128,6 +145,7 @@ int ui_main(int argc, char **argv, char **envp) {
     if ((env = getenv("RINGSIDE_TRACE")) && parse_trace(env, &o) < 0) return EXIT_USAGE;
     if ((env = getenv("RINGSIDE_TRACE_FILE")) && *env) o.trace_file = env;
     if ((env = getenv("RINGSIDE_CPU")) && *env && parse_cpu(env, &o) < 0) return EXIT_USAGE;
+    if ((env = getenv("RINGSIDE_KERNEL")) && *env && parse_kernel(env, &o) < 0) return EXIT_USAGE;
 
     int k = 1;
     for (; k < argc && argv[k][0] == '-'; k++) {
@@ -154,6 +172,8 @@ int ui_main(int argc, char **argv, char **envp) {
             if (parse_trace(a + 8, &o) < 0) return EXIT_USAGE;
         } else if (!strncmp(a, "--trace-file=", 13)) {
             o.trace_file = a + 13;
+        } else if (!strncmp(a, "--kernel=", 9)) {
+            if (parse_kernel(a + 9, &o) < 0) return EXIT_USAGE;
         } else if (!strncmp(a, "--cpu=", 6)) {
             if (parse_cpu(a + 6, &o) < 0) return EXIT_USAGE;
         } else {
@@ -183,6 +203,7 @@ int ui_main(int argc, char **argv, char **envp) {
     rc.trace_file = o.trace_file;
     rc.vendor = o.vendor;
     rc.stats = o.stats;
+    rc.kernel32 = o.kernel32;
     return ui_run(&rc);
 }
 
@@ -210,7 +231,8 @@ int ui_run(const RunConfig *o) {
     p->tracef = tracef;
     if (!realpath(path, p->exe_path)) snprintf(p->exe_path, sizeof p->exe_path, "%s", path);
 
-    if (kernel_map(m) < 0) {
+    p->kernel32 = o->kernel32;
+    if (o->kernel32 ? kernel32_map(m) < 0 : kernel_map(m) < 0) {
         fprintf(stderr, "ringside: internal error: cannot map the kernel image\n");
         return EXIT_USAGE;
     }
@@ -225,7 +247,8 @@ int ui_run(const RunConfig *o) {
         return 126;
     }
     p->brk_start = p->brk_cur = li.brk;
-    p->mmap_base = 0x7ffff7fff000ull;
+    /* top-down mmap area below the stack, as Linux places it without ASLR */
+    p->mmap_base = !li.is32 ? 0x7ffff7fff000ull : o->kernel32 ? 0xb7fff000ull : 0xf7fff000ull;
 
     Trace t = {o->trace, tracef};
     p->on_syscall = o->on_syscall;
@@ -234,7 +257,10 @@ int ui_run(const RunConfig *o) {
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    kernel_boot(p, li.entry, sp, li.is32);
+    if (o->kernel32)
+        kernel32_boot(p, li.entry, sp);
+    else
+        kernel_boot(p, li.entry, sp, li.is32);
     while (kernel_run(p) != 0) {
         /* stopped for an embedder event without a debugger attached: go on */
     }
