@@ -27,16 +27,81 @@ static void jmp_rel(Cpu *c, const Insn *i) { c->rip = i->imm; }
 static void jmp_r(Cpu *c, const Insn *i) { branch_to(c, reg_get(c, i->r[0], i->osz)); }
 static void jmp_m(Cpu *c, const Insn *i) { branch_to(c, mem_rd(c, insn_ea(c, i), i->osz)); }
 
-static void jcc(Cpu *c, const Insn *i) {
-    if (cond_eval(c, i->aux)) c->rip = i->imm;
+/* Jcc: one handler per condition (cc_* in insn.h), in Intel order. */
+#define JCC_PAIR(N, CC, EVAL)                                                                      \
+    static void j_##N(Cpu *c, const Insn *i) {                                                     \
+        if (EVAL(c)) c->rip = i->imm;                                                              \
+    }                                                                                              \
+    static void j_n##N(Cpu *c, const Insn *i) {                                                    \
+        if (!EVAL(c)) c->rip = i->imm;                                                             \
+    }
+CC_PAIRS(JCC_PAIR)
+#define JCC_ROW(N, CC, EVAL) j_##N, j_n##N,
+static const Handler jcc_tab[16] = {CC_PAIRS(JCC_ROW)};
+
+/* ---- fused compare-and-branch ----
+ * A block ending in CMP or TEST directly followed by Jcc runs both from the
+ * CMP's slot (the decoder dispatches one record fewer, Block.nexec): the
+ * compare records its lazy flags as alu.c's handlers do (the flags stay live
+ * after the block) and the condition comes straight from its operands. The
+ * Jcc record follows in the block; it supplies the target. A fault in the
+ * compare's memory read is the compare's own, as without fusion. */
+#define ALWAYS static inline __attribute__((always_inline))
+ALWAYS int fused_cc(int logic, int cc, unsigned sz, uint64_t a, uint64_t b, uint64_t r) {
+    const uint64_t sb = sign_bit(sz);
+    int v;
+    switch (cc >> 1) {
+    case 0: v = logic ? 0 : !!(((a ^ b) & (a ^ r)) & sb); break;
+    case 1: v = logic ? 0 : a < b; break;
+    case 2: v = r == 0; break;
+    case 3: v = logic ? r == 0 : a <= b; break;
+    case 4: v = !!(r & sb); break;
+    case 5: v = !__builtin_parity((unsigned)(r & 0xff)); break;
+    case 6: v = logic ? !!(r & sb) : sext(a, sz) < sext(b, sz); break;
+    default: v = logic ? (r == 0 || (r & sb)) : sext(a, sz) <= sext(b, sz); break;
+    }
+    return v ^ (cc & 1);
 }
-/* Specialisations of the most common conditions after CMP/SUB/TEST. */
-static void jz(Cpu *c, const Insn *i) {
-    if (flag_zf(c)) c->rip = i->imm;
-}
-static void jnz(Cpu *c, const Insn *i) {
-    if (!flag_zf(c)) c->rip = i->imm;
-}
+#define FZ_LOAD_rr(SZ) uint64_t a = reg_get(c, i->r[0], SZ), b = reg_get(c, i->r[1], SZ);
+#define FZ_LOAD_ri(SZ) uint64_t a = reg_get(c, i->r[0], SZ), b = i->imm & size_mask(SZ);
+#define FZ_LOAD_rm(SZ) uint64_t b = mem_rd(c, insn_ea(c, i), SZ), a = reg_get(c, i->r[0], SZ);
+#define FZ_LOAD_mr(SZ) uint64_t a = mem_rd(c, insn_ea(c, i), SZ), b = reg_get(c, i->r[1], SZ);
+#define FZ_LOAD_mi(SZ) uint64_t a = mem_rd(c, insn_ea(c, i), SZ), b = i->imm & size_mask(SZ);
+#define FZ_ONE(OPN, LOGIC, FORM, SZ, CC)                                                           \
+    static void fz_##OPN##_##FORM##SZ##_##CC(Cpu *c, const Insn *i) {                              \
+        FZ_LOAD_##FORM(SZ) uint64_t r = ((LOGIC) ? (a & b) : (a - b)) & size_mask(SZ);             \
+        lf_set(c, (LOGIC) ? LF_LOGIC : LF_SUB, SZ, r, a, b);                                       \
+        if (fused_cc(LOGIC, CC, SZ, a, b, r)) c->rip = i[1].imm;                                   \
+    }
+#define FZ_CCS(OPN, LOGIC, FORM, SZ)                                                               \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 0) FZ_ONE(OPN, LOGIC, FORM, SZ, 1)                                \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 2) FZ_ONE(OPN, LOGIC, FORM, SZ, 3)                                \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 4) FZ_ONE(OPN, LOGIC, FORM, SZ, 5)                                \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 6) FZ_ONE(OPN, LOGIC, FORM, SZ, 7)                                \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 8) FZ_ONE(OPN, LOGIC, FORM, SZ, 9)                                \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 10) FZ_ONE(OPN, LOGIC, FORM, SZ, 11)                              \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 12) FZ_ONE(OPN, LOGIC, FORM, SZ, 13)                              \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 14) FZ_ONE(OPN, LOGIC, FORM, SZ, 15)
+#define FZ_SIZES(OPN, LOGIC, FORM)                                                                 \
+    FZ_CCS(OPN, LOGIC, FORM, 1) FZ_CCS(OPN, LOGIC, FORM, 4) FZ_CCS(OPN, LOGIC, FORM, 8)
+#define FZ_FORMS(OPN, LOGIC)                                                                       \
+    FZ_SIZES(OPN, LOGIC, rr) FZ_SIZES(OPN, LOGIC, ri) FZ_SIZES(OPN, LOGIC, rm)                     \
+    FZ_SIZES(OPN, LOGIC, mr) FZ_SIZES(OPN, LOGIC, mi)
+FZ_FORMS(cmp, 0)
+FZ_FORMS(test, 1)
+
+#define FZ_ROWCC(OPN, FORM, SZ)                                                                    \
+    {fz_##OPN##_##FORM##SZ##_0,  fz_##OPN##_##FORM##SZ##_1,  fz_##OPN##_##FORM##SZ##_2,              \
+     fz_##OPN##_##FORM##SZ##_3,  fz_##OPN##_##FORM##SZ##_4,  fz_##OPN##_##FORM##SZ##_5,              \
+     fz_##OPN##_##FORM##SZ##_6,  fz_##OPN##_##FORM##SZ##_7,  fz_##OPN##_##FORM##SZ##_8,              \
+     fz_##OPN##_##FORM##SZ##_9,  fz_##OPN##_##FORM##SZ##_10, fz_##OPN##_##FORM##SZ##_11,             \
+     fz_##OPN##_##FORM##SZ##_12, fz_##OPN##_##FORM##SZ##_13, fz_##OPN##_##FORM##SZ##_14,             \
+     fz_##OPN##_##FORM##SZ##_15}
+#define FZ_ROWSZ(OPN, FORM) {FZ_ROWCC(OPN, FORM, 1), FZ_ROWCC(OPN, FORM, 4), FZ_ROWCC(OPN, FORM, 8)}
+#define FZ_ROWFORM(OPN)                                                                            \
+    {FZ_ROWSZ(OPN, rr), FZ_ROWSZ(OPN, ri), FZ_ROWSZ(OPN, rm), FZ_ROWSZ(OPN, mr), FZ_ROWSZ(OPN, mi)}
+/* [CMP, TEST][rr ri rm mr mi][size 1 4 8][cc] */
+static const Handler fused_tab[2][5][3][16] = {FZ_ROWFORM(cmp), FZ_ROWFORM(test)};
 
 static void call_rel64(Cpu *c, const Insn *i) {
     push64(c, INSN_NEXT(i));
@@ -111,7 +176,7 @@ static int sel_jcc(const DecodeCtx *d, Insn *i) {
     int cc = cc_of_mnemonic(d->zi->mnemonic);
     if (cc < 0) return 0;
     i->aux = (uint8_t)cc;
-    i->fn = cc == 4 ? jz : cc == 5 ? jnz : jcc;
+    i->fn = jcc_tab[cc];
     return 1;
 }
 
@@ -145,6 +210,31 @@ static int sel_loop(const DecodeCtx *d, Insn *i) {
 }
 
 #define J(m) {ZYDIS_MNEMONIC_##m, OPF_END, sel_jcc, "control"}
+/* The fused handler for `cmp` directly followed by `jcc` in one block, or
+ * NULL. Both were decoded by their selectors (so `cmp` is a valid,
+ * unlocked CMP/TEST of GPRs and `jcc` a Jcc with its condition in aux). */
+Handler control_fuse_cmp_jcc(const Insn *cmp, const Insn *jcc) {
+    if (jcc->aux > 15 || jcc->fn != jcc_tab[jcc->aux]) return NULL;
+    int op;
+    if (cmp->mnem == ZYDIS_MNEMONIC_CMP)
+        op = 0;
+    else if (cmp->mnem == ZYDIS_MNEMONIC_TEST)
+        op = 1;
+    else
+        return NULL;
+    if (cmp->flags & I_LOCK) return NULL; /* #UD */
+    int form;
+    if (cmp->k[0] == K_REG && cmp->k[1] == K_REG) form = 0;
+    else if (cmp->k[0] == K_REG && cmp->k[1] == K_IMM) form = 1;
+    else if (cmp->k[0] == K_REG && cmp->k[1] == K_MEM) form = 2;
+    else if (cmp->k[0] == K_MEM && cmp->k[1] == K_REG) form = 3;
+    else if (cmp->k[0] == K_MEM && cmp->k[1] == K_IMM) form = 4;
+    else return NULL;
+    int sz = cmp->osz == 1 ? 0 : cmp->osz == 4 ? 1 : cmp->osz == 8 ? 2 : -1;
+    if (sz < 0) return NULL;
+    return fused_tab[op][form][sz][jcc->aux];
+}
+
 FAMILY_TABLE(control_ops) = {
     {ZYDIS_MNEMONIC_JMP, OPF_END, sel_jmp, "control"},
     {ZYDIS_MNEMONIC_CALL, OPF_END, sel_call, "control"},

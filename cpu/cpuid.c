@@ -1,7 +1,6 @@
 /* CPUID: the modelled CPU. Its vendor is a setting; it advertises only the
- * features ringside implements (plus the x86-64 baseline bits FPU and MMX
- * that glibc's ISA-level check requires; the x87 and MMX instructions
- * themselves arrive with the 32-bit issue and report #UD until then).
+ * features ringside implements (FPU, MMX, SSE, SSE2, CMOV, CX8/CX16, POPCNT,
+ * LZCNT, BMI1, MOVBE, ...); no XSAVE, so no AVX.
  * Performance hints (ERMS/FSRM) are advertised because REP MOVSB/STOSB are
  * implemented with page-sized fast paths. */
 #include <string.h>

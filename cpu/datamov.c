@@ -81,17 +81,20 @@ static int sel_movx(const DecodeCtx *d, Insn *i) {
     int sx = d->zi->mnemonic != ZYDIS_MNEMONIC_MOVZX;
     if (i->k[0] != K_REG) return 0;
     if (i->k[1] == K_REG) {
+        if (d->zi->mnemonic == ZYDIS_MNEMONIC_MOVSXD && i->osz != 8) i->osz1 = i->osz, sx = 0;
         i->fn = sx ? movsx_r : movzx_r;
         return 1;
     }
     if (i->k[1] != K_MEM) return 0;
+    /* MOVSXD with a 16- or 32-bit destination is a plain move that reads
+     * only the destination's size (what the hardware does) */
+    if (d->zi->mnemonic == ZYDIS_MNEMONIC_MOVSXD && i->osz != 8) i->osz1 = i->osz, sx = 0;
     switch (i->osz1) {
     case 1: i->fn = sx ? movsx_m8 : movzx_m8; break;
     case 2: i->fn = sx ? movsx_m16 : movzx_m16; break;
     case 4: i->fn = sx ? movsx_m32 : movzx_m32; break; /* MOVSXD; 32->32 form is a plain move */
     default: return 0;
     }
-    if (d->zi->mnemonic == ZYDIS_MNEMONIC_MOVSXD && i->osz1 == 4 && i->osz != 8) i->fn = movzx_m32;
     return 1;
 }
 
@@ -113,22 +116,46 @@ static int sel_lea(const DecodeCtx *d, Insn *i) {
 
 /* ---- CMOVcc / SETcc ---- */
 
-static void cmov_r(Cpu *c, const Insn *i) {
-    uint64_t v = reg_get(c, i->r[1], i->osz);
-    if (cond_eval(c, i->aux))
-        reg_set(c, i->r[0], i->osz, v);
-    else if (i->osz == 4)
-        reg_set(c, i->r[0], 4, reg_get(c, i->r[0], 4)); /* 32-bit CMOV zero-extends even when false */
-}
-static void cmov_m(Cpu *c, const Insn *i) {
-    uint64_t v = mem_rd(c, insn_ea(c, i), i->osz); /* the load happens (and may fault) either way */
-    if (cond_eval(c, i->aux))
-        reg_set(c, i->r[0], i->osz, v);
-    else if (i->osz == 4)
-        reg_set(c, i->r[0], 4, reg_get(c, i->r[0], 4));
-}
-static void setcc_r(Cpu *c, const Insn *i) { reg_set(c, i->r[0], 1, (uint64_t)cond_eval(c, i->aux)); }
-static void setcc_m(Cpu *c, const Insn *i) { mem_wr8(c, insn_ea(c, i), (uint8_t)cond_eval(c, i->aux)); }
+/* One handler per (condition x form x size): the condition is evaluated
+ * straight from the lazy flags (cc_* in insn.h). A 32-bit CMOV zero-extends
+ * its destination even when the condition is false; a memory source is read
+ * (and may fault) either way. */
+#define CMOV_ONE(NAME, COND)                                                                       \
+    static void NAME##_r8(Cpu *c, const Insn *i) {                                                 \
+        if (COND) c->gpr[i->r[0] / 8] = c->gpr[i->r[1] / 8];                                       \
+    }                                                                                              \
+    static void NAME##_r4(Cpu *c, const Insn *i) {                                                 \
+        uint64_t *d = &c->gpr[i->r[0] / 8];                                                        \
+        *d = (uint32_t)((COND) ? c->gpr[i->r[1] / 8] : *d);                                        \
+    }                                                                                              \
+    static void NAME##_r2(Cpu *c, const Insn *i) {                                                 \
+        if (COND) reg_set(c, i->r[0], 2, reg_get(c, i->r[1], 2));                                  \
+    }                                                                                              \
+    static void NAME##_m8(Cpu *c, const Insn *i) {                                                 \
+        uint64_t v = mem_rd64(c, insn_ea(c, i));                                                   \
+        if (COND) c->gpr[i->r[0] / 8] = v;                                                         \
+    }                                                                                              \
+    static void NAME##_m4(Cpu *c, const Insn *i) {                                                 \
+        uint64_t v = mem_rd32(c, insn_ea(c, i));                                                   \
+        uint64_t *d = &c->gpr[i->r[0] / 8];                                                        \
+        *d = (uint32_t)((COND) ? v : *d);                                                          \
+    }                                                                                              \
+    static void NAME##_m2(Cpu *c, const Insn *i) {                                                 \
+        uint64_t v = mem_rd16(c, insn_ea(c, i));                                                   \
+        if (COND) reg_set(c, i->r[0], 2, v);                                                       \
+    }                                                                                              \
+    static void set##NAME##_r(Cpu *c, const Insn *i) { *GPR_PTR(c, i->r[0]) = (uint8_t)(COND); }  \
+    static void set##NAME##_m(Cpu *c, const Insn *i) {                                             \
+        mem_wr8(c, insn_ea(c, i), (uint8_t)(COND));                                                \
+    }
+#define CMOV_PAIR(N, CC, EVAL) CMOV_ONE(cmov_##N, EVAL(c)) CMOV_ONE(cmov_n##N, !EVAL(c))
+CC_PAIRS(CMOV_PAIR)
+#define CMOV_ROW1(NAME) {{NAME##_r2, NAME##_r4, NAME##_r8}, {NAME##_m2, NAME##_m4, NAME##_m8}},
+#define CMOV_ROW(N, CC, EVAL) CMOV_ROW1(cmov_##N) CMOV_ROW1(cmov_n##N)
+/* [cc][register, memory source][size 2, 4, 8] */
+static const Handler cmov_tab[16][2][3] = {CC_PAIRS(CMOV_ROW)};
+#define SET_ROW(N, CC, EVAL) {setcmov_##N##_r, setcmov_##N##_m}, {setcmov_n##N##_r, setcmov_n##N##_m},
+static const Handler setcc_tab[16][2] = {CC_PAIRS(SET_ROW)};
 
 /* Condition code from the mnemonic (Intel order). */
 int cc_of_mnemonic(ZydisMnemonic m) {
@@ -155,16 +182,17 @@ int cc_of_mnemonic(ZydisMnemonic m) {
 
 static int sel_cmov(const DecodeCtx *d, Insn *i) {
     int cc = cc_of_mnemonic(d->zi->mnemonic);
-    if (cc < 0 || i->k[0] != K_REG) return 0;
+    if (cc < 0 || i->k[0] != K_REG || (i->k[1] != K_REG && i->k[1] != K_MEM)) return 0;
+    if (i->osz != 2 && i->osz != 4 && i->osz != 8) return 0;
     i->aux = (uint8_t)cc;
-    i->fn = i->k[1] == K_REG ? cmov_r : cmov_m;
+    i->fn = cmov_tab[cc][i->k[1] == K_MEM][size_idx(i->osz) - 1];
     return 1;
 }
 static int sel_setcc(const DecodeCtx *d, Insn *i) {
     int cc = cc_of_mnemonic(d->zi->mnemonic);
-    if (cc < 0) return 0;
+    if (cc < 0 || (i->k[0] != K_REG && i->k[0] != K_MEM)) return 0;
     i->aux = (uint8_t)cc;
-    i->fn = i->k[0] == K_REG ? setcc_r : setcc_m;
+    i->fn = setcc_tab[cc][i->k[0] == K_MEM];
     return 1;
 }
 

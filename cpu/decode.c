@@ -247,6 +247,133 @@ static int translate(Cpu *c, CpuMode mode, uint64_t rip, const ZydisDecodedInstr
     return opf_tab[zi->mnemonic];
 }
 
+/* ---- flag liveness ----
+ *
+ * After a block is decoded it is walked backwards with the set of arithmetic
+ * flags that may still be read ("live"); at the block end all are live. An
+ * instruction whose flag writes are all dead gets I_FLAGS_DEAD and its
+ * handler may skip computing them (rotates in hashing loops are the point:
+ * their partial flag writes otherwise force the lazy flags to be
+ * materialised).
+ *
+ * Precise state: only "quiet" instructions take part, i.e. ones that cannot
+ * fault, end the block early or observe RFLAGS in a way Zydis does not
+ * describe: a whitelisted integer mnemonic whose operands are all GPRs or
+ * immediates (LEA's address operand aside), without LOCK. Every other
+ * instruction makes all flags live before it, so between a dead write and the
+ * instruction that overwrites it there is only quiet code, and any fault,
+ * early block end, hook or breakpoint sees exact flags. Blocks that may stop
+ * in the middle (budget ends, TF, instruction hooks) are single-instruction
+ * blocks (DC_KEY_STEP), where nothing is dead.
+ *
+ * Per quiet instruction: reads = Zydis' tested flags; kills = flags that
+ * ringside's handler always overwrites (only the ALU ops and shifts by a
+ * nonzero immediate, whose handlers are known to write them all; anything
+ * else kills nothing, which is conservative); writes = every flag Zydis says
+ * it may change (modified, set, cleared, undefined). */
+typedef struct FlagFx {
+    uint16_t rd, wr, kill;
+    uint8_t quiet;
+} FlagFx;
+
+static int quiet_mnemonic(ZydisMnemonic m) {
+    switch (m) {
+    case ZYDIS_MNEMONIC_MOV: case ZYDIS_MNEMONIC_MOVZX: case ZYDIS_MNEMONIC_MOVSX:
+    case ZYDIS_MNEMONIC_MOVSXD: case ZYDIS_MNEMONIC_LEA:
+    case ZYDIS_MNEMONIC_ADD: case ZYDIS_MNEMONIC_OR: case ZYDIS_MNEMONIC_ADC:
+    case ZYDIS_MNEMONIC_SBB: case ZYDIS_MNEMONIC_AND: case ZYDIS_MNEMONIC_SUB:
+    case ZYDIS_MNEMONIC_XOR: case ZYDIS_MNEMONIC_CMP: case ZYDIS_MNEMONIC_TEST:
+    case ZYDIS_MNEMONIC_INC: case ZYDIS_MNEMONIC_DEC: case ZYDIS_MNEMONIC_NEG:
+    case ZYDIS_MNEMONIC_NOT:
+    case ZYDIS_MNEMONIC_SHL: case ZYDIS_MNEMONIC_SHR: case ZYDIS_MNEMONIC_SAR:
+    case ZYDIS_MNEMONIC_ROL: case ZYDIS_MNEMONIC_ROR: case ZYDIS_MNEMONIC_RCL:
+    case ZYDIS_MNEMONIC_RCR: case ZYDIS_MNEMONIC_SHLD: case ZYDIS_MNEMONIC_SHRD:
+    case ZYDIS_MNEMONIC_IMUL: case ZYDIS_MNEMONIC_BSWAP: case ZYDIS_MNEMONIC_XCHG:
+    case ZYDIS_MNEMONIC_NOP: case ZYDIS_MNEMONIC_CBW: case ZYDIS_MNEMONIC_CWDE:
+    case ZYDIS_MNEMONIC_CDQE: case ZYDIS_MNEMONIC_CWD: case ZYDIS_MNEMONIC_CDQ:
+    case ZYDIS_MNEMONIC_CQO:
+    case ZYDIS_MNEMONIC_CMOVO: case ZYDIS_MNEMONIC_CMOVNO: case ZYDIS_MNEMONIC_CMOVB:
+    case ZYDIS_MNEMONIC_CMOVNB: case ZYDIS_MNEMONIC_CMOVZ: case ZYDIS_MNEMONIC_CMOVNZ:
+    case ZYDIS_MNEMONIC_CMOVBE: case ZYDIS_MNEMONIC_CMOVNBE: case ZYDIS_MNEMONIC_CMOVS:
+    case ZYDIS_MNEMONIC_CMOVNS: case ZYDIS_MNEMONIC_CMOVP: case ZYDIS_MNEMONIC_CMOVNP:
+    case ZYDIS_MNEMONIC_CMOVL: case ZYDIS_MNEMONIC_CMOVNL: case ZYDIS_MNEMONIC_CMOVLE:
+    case ZYDIS_MNEMONIC_CMOVNLE:
+    case ZYDIS_MNEMONIC_SETO: case ZYDIS_MNEMONIC_SETNO: case ZYDIS_MNEMONIC_SETB:
+    case ZYDIS_MNEMONIC_SETNB: case ZYDIS_MNEMONIC_SETZ: case ZYDIS_MNEMONIC_SETNZ:
+    case ZYDIS_MNEMONIC_SETBE: case ZYDIS_MNEMONIC_SETNBE: case ZYDIS_MNEMONIC_SETS:
+    case ZYDIS_MNEMONIC_SETNS: case ZYDIS_MNEMONIC_SETP: case ZYDIS_MNEMONIC_SETNP:
+    case ZYDIS_MNEMONIC_SETL: case ZYDIS_MNEMONIC_SETNL: case ZYDIS_MNEMONIC_SETLE:
+    case ZYDIS_MNEMONIC_SETNLE: return 1;
+    default: return 0;
+    }
+}
+
+static FlagFx flag_effects(const ZydisDecodedInstruction *zi, const ZydisDecodedOperand *zo,
+                           const Insn *i) {
+    FlagFx fx = {F_ARITH, F_ARITH, 0, 0};
+    const ZydisAccessedFlags *f = zi->cpu_flags;
+    if (!f || !quiet_mnemonic(zi->mnemonic) || (i->flags & I_LOCK)) return fx;
+    for (int j = 0; j < zi->operand_count && j < ZYDIS_MAX_OPERAND_COUNT; j++) {
+        const ZydisDecodedOperand *o = &zo[j];
+        switch (o->type) {
+        case ZYDIS_OPERAND_TYPE_IMMEDIATE: break;
+        case ZYDIS_OPERAND_TYPE_MEMORY:
+            if (zi->mnemonic != ZYDIS_MNEMONIC_LEA || o->mem.type != ZYDIS_MEMOP_TYPE_AGEN)
+                return fx;
+            break;
+        case ZYDIS_OPERAND_TYPE_REGISTER:
+            if (zreg_is_gpr(o->reg.value)) break;
+            /* the flags register itself (a hidden operand) */
+            if (o->visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN &&
+                (o->reg.value == ZYDIS_REGISTER_FLAGS || o->reg.value == ZYDIS_REGISTER_EFLAGS ||
+                 o->reg.value == ZYDIS_REGISTER_RFLAGS))
+                break;
+            return fx;
+        default: return fx;
+        }
+    }
+    fx.quiet = 1;
+    fx.rd = (uint16_t)(f->tested & F_ARITH);
+    fx.wr = (uint16_t)((f->modified | f->set_0 | f->set_1 | f->undefined) & F_ARITH);
+    switch (zi->mnemonic) {
+    case ZYDIS_MNEMONIC_ADD: case ZYDIS_MNEMONIC_OR: case ZYDIS_MNEMONIC_ADC:
+    case ZYDIS_MNEMONIC_SBB: case ZYDIS_MNEMONIC_AND: case ZYDIS_MNEMONIC_SUB:
+    case ZYDIS_MNEMONIC_XOR: case ZYDIS_MNEMONIC_CMP: case ZYDIS_MNEMONIC_TEST:
+    case ZYDIS_MNEMONIC_NEG:
+        fx.kill = F_ARITH; /* lazy record: all six */
+        break;
+    case ZYDIS_MNEMONIC_INC: case ZYDIS_MNEMONIC_DEC:
+        fx.kill = F_ARITH & ~F_CF;
+        break;
+    case ZYDIS_MNEMONIC_SHL: case ZYDIS_MNEMONIC_SHR: case ZYDIS_MNEMONIC_SAR:
+        /* an immediate (or implicit 1) count, nonzero after masking (the
+         * selector keeps it in aux): all six; a CL count may be zero */
+        if (zi->operand_count_visible < 2 || zo[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE)
+            fx.kill = i->aux ? F_ARITH : 0;
+        break;
+    default: break;
+    }
+    return fx;
+}
+
+static void flag_liveness(Block *b, const FlagFx *fx) {
+    unsigned live = F_ARITH; /* at the block end */
+    for (unsigned k = b->n; k-- > 0;) {
+        if (!fx[k].quiet) {
+            live = F_ARITH;
+            continue;
+        }
+        if (fx[k].wr && !(fx[k].wr & live)) {
+            Insn *i = &b->insns[k];
+            i->flags |= I_FLAGS_DEAD;
+            Handler h = shift_flags_dead_variant(i->fn);
+            if (!h) h = alu_flags_dead_variant(i->fn);
+            if (h) i->fn = h;
+        }
+        live = (live & ~fx[k].kill) | fx[k].rd;
+    }
+}
+
 static int bp_at(Cpu *c, uint64_t a) {
     for (int k = 0; k < c->nbp; k++)
         if (c->bp[k] == a) return 1;
@@ -257,7 +384,7 @@ static int bp_at(Cpu *c, uint64_t a) {
  * instruction. */
 Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
     DecodeCache *dc = c->dc;
-    int maxn = c->step_blocks ? 1 : MAX_BLOCK;
+    int maxn = (key & DC_KEY_STEP) ? 1 : MAX_BLOCK;
     size_t need = sizeof(Block) + (size_t)maxn * sizeof(Insn);
     if (dc->used + need > dc->arena_size) {
         decode_cache_flush(dc);
@@ -270,6 +397,7 @@ Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
     b->link[0] = b->link[1] = NULL;
     CpuMode mode = (CpuMode)c->mode;
     uint64_t a = rip;
+    FlagFx fx[MAX_BLOCK];
     while (b->n < (unsigned)maxn) {
         if (b->n > 0 && c->nbp && bp_at(c, a)) break;
         uint8_t buf[16];
@@ -297,8 +425,10 @@ Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
             i->len = 1;
             i->fn = op_invalid;
             opf = OPF_END;
+            fx[b->n] = (FlagFx){F_ARITH, F_ARITH, 0, 0};
         } else {
             opf = translate(c, mode, a, &zi, zo, i);
+            fx[b->n] = (opf & OPF_END) ? (FlagFx){F_ARITH, F_ARITH, 0, 0} : flag_effects(&zi, zo, i);
         }
         b->n++;
         a += i->len;
@@ -306,6 +436,16 @@ Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
         if (opf & OPF_END) break;
     }
     b->end = a;
+    b->nexec = b->n;
+    if (b->n > 1) {
+        flag_liveness(b, fx);
+        Insn *cmp = &b->insns[b->n - 2];
+        Handler h = control_fuse_cmp_jcc(cmp, cmp + 1);
+        if (h) {
+            cmp->fn = h;
+            b->nexec = b->n - 1;
+        }
+    }
     dc->used += sizeof(Block) + (size_t)b->n * sizeof(Insn);
     dc->used = (dc->used + 15) & ~(size_t)15;
     size_t h = DC_HASH(rip, key, dc->hsize);

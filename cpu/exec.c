@@ -182,22 +182,20 @@ static int at_breakpoint(Cpu *c) {
     return 0;
 }
 
-/* Run one block (or its first `limit` instructions). */
-static inline void run_block(Cpu *c, Block *b, uint64_t limit) {
-    const Insn *i = b->insns;
-    unsigned n = b->n < limit ? b->n : (unsigned)limit;
-    c->stop_at = i + n;
+/* Run one whole block. */
+static inline void run_block(Cpu *c, Block *b) {
+    const Insn *i = b->insns, *end = i + b->nexec;
+    c->stop_at = end;
     c->blk_first = i;
     c->rip = b->end;
-    for (;;) {
+    do {
         c->cur = i;
         i->fn(c, i);
-        if (++i >= c->stop_at) break;
-    }
-    unsigned done = (unsigned)(i - b->insns);
+    } while (++i < c->stop_at);
+    unsigned done = i == end ? b->n : (unsigned)(i - b->insns);
     c->icount += done;
     c->budget -= done;
-    if (done < b->n) c->rip = INSN_NEXT(i - 1);
+    if (unlikely(i != end)) c->rip = INSN_NEXT(i - 1); /* ended early (cpu_end_block) */
     c->cur = NULL;
 }
 
@@ -207,22 +205,49 @@ static void run_hooked(Cpu *c, Block *b) {
     cpu_snap(c, &before);
     memcpy(gpr, c->gpr, sizeof gpr);
     const Insn *i = &b->insns[0];
-    run_block(c, b, 1);
+    run_block(c, b);
     if (c->hooks.insn) c->hooks.insn(c->hooks.ud, c, i, &before, gpr);
 }
 
-CpuEvent cpu_run(Cpu *c, uint64_t max_insns) {
-    c->event = CPU_EV_NONE;
-    c->budget = max_insns ? max_insns : ~0ull;
-    c->host_mxcsr_saved = _mm_getcsr();
-    cpu_mxcsr_to_host(c);
-    cpu_select_tlb(c);
-    if (setjmp(c->jb)) {
-        /* an exception was raised and delivered (or turned into an event);
-         * the faulting instruction did not retire */
-        c->cur = NULL;
+/* The hot loop: whole blocks back to back, found through the successor
+ * links, for as long as nothing needs the checks of run_loop (an event,
+ * self-modified code, TF, a budget that ends inside the next block, a block
+ * that ended early). Breakpoints and instruction hooks never get here. Kept
+ * out of cpu_run so that setjmp does not force `c` and the loop state into
+ * memory. */
+static __attribute__((noinline)) int run_fast(Cpu *c) {
+    Block *prev = c->prev_block;
+    for (;;) {
+        Block *b = decode_lookup_linked(c, prev, c->rip);
+        c->prev_block = prev = b;
+        unsigned n = b->n;
+        if (unlikely(c->budget < n)) return 1; /* the budget ends inside this block */
+        const Insn *i = b->insns, *end = i + b->nexec;
+        c->stop_at = end;
+        c->blk_first = i;
+        c->rip = b->end;
+        do {
+            c->cur = i;
+            i->fn(c, i);
+        } while (++i < c->stop_at);
+        if (unlikely(i != end)) {
+            unsigned done = (unsigned)(i - b->insns);
+            c->icount += done;
+            c->budget -= done;
+            c->rip = INSN_NEXT(i - 1);
+            c->cur = NULL;
+            return 0;
+        }
+        c->icount += n;
+        c->budget -= n;
+        if (unlikely((c->event | c->smc_pending | (c->rflags & F_TF)) != 0 || c->budget == 0)) {
+            c->cur = NULL;
+            return 0;
+        }
     }
-    c->prev_block = NULL;
+}
+
+static __attribute__((noinline)) void run_loop(Cpu *c) {
     while (c->event == CPU_EV_NONE) {
         if (unlikely(c->smc_pending)) {
             c->smc_pending = 0;
@@ -237,15 +262,27 @@ CpuEvent cpu_run(Cpu *c, uint64_t max_insns) {
             c->event = CPU_EV_BREAKPOINT;
             break;
         }
-        Block *b = decode_lookup_linked(c, c->prev_block, c->rip);
-        c->prev_block = b;
+        if (likely(!(c->rflags & F_TF) && !c->step_blocks && !c->nbp)) {
+            if (!run_fast(c)) continue;
+            /* the next block is longer than the budget left: run single
+             * instructions up to it */
+        }
+        unsigned key = DC_KEY(c);
+        Block *b = NULL;
+        if (c->nbp && !(c->rflags & F_TF) && !c->step_blocks) {
+            /* blocks end before breakpoints: run a whole one when it fits */
+            b = decode_lookup_key(c, c->rip, key);
+            if (b->n > c->budget) b = NULL;
+        }
+        if (!b) b = decode_lookup_key(c, c->rip, key | DC_KEY_STEP);
+        c->prev_block = NULL;
         if (unlikely(c->rflags & F_TF)) {
             /* Single-step trap: run one instruction, then #DB with RIP at
              * the next one (a trap, not a fault). */
             if (c->step_blocks)
                 run_hooked(c, b);
             else
-                run_block(c, b, 1);
+                run_block(c, b);
             if (c->event == CPU_EV_NONE && c->idtr.limit) {
                 cpu_deliver(c, EXC_DB, 0, 0, 0, c->rip);
             } else if (c->event == CPU_EV_NONE) {
@@ -258,8 +295,23 @@ CpuEvent cpu_run(Cpu *c, uint64_t max_insns) {
         if (unlikely(c->step_blocks))
             run_hooked(c, b);
         else
-            run_block(c, b, c->budget);
+            run_block(c, b);
     }
+}
+
+CpuEvent cpu_run(Cpu *c, uint64_t max_insns) {
+    c->event = CPU_EV_NONE;
+    c->budget = max_insns ? max_insns : ~0ull;
+    c->host_mxcsr_saved = _mm_getcsr();
+    cpu_mxcsr_to_host(c);
+    cpu_select_tlb(c);
+    if (setjmp(c->jb)) {
+        /* an exception was raised and delivered (or turned into an event);
+         * the faulting instruction did not retire */
+        c->cur = NULL;
+    }
+    c->prev_block = NULL;
+    run_loop(c);
     c->mxcsr |= _mm_getcsr() & 0x3f; /* keep the guest's sticky exception flags */
     _mm_setcsr(c->host_mxcsr_saved);
     return c->event;

@@ -70,30 +70,15 @@ int flag_pf(Cpu *c) {
 
 int cond_eval(Cpu *c, unsigned cc) {
     int r;
-    /* Fast paths for the overwhelmingly common compare-and-branch. */
-    if (c->lf.op == LF_SUB) {
-        uint64_t m = msk(&c->lf), a = c->lf.a & m, b = c->lf.b & m;
-        int64_t sa = sext(a, c->lf.size), sb = sext(b, c->lf.size);
-        switch (cc >> 1) {
-        case 1: r = a < b; break;   /* B */
-        case 2: r = a == b; break;  /* E */
-        case 3: r = a <= b; break;  /* BE */
-        case 6: r = sa < sb; break; /* L */
-        case 7: r = sa <= sb; break; /* LE */
-        default: goto slow;
-        }
-        return r ^ (cc & 1);
-    }
-slow:
     switch (cc >> 1) {
-    case 0: r = flag_of(c); break;
-    case 1: r = flag_cf(c); break;
-    case 2: r = flag_zf(c); break;
-    case 3: r = flag_cf(c) || flag_zf(c); break;
-    case 4: r = flag_sf(c); break;
-    case 5: r = flag_pf(c); break;
-    case 6: r = flag_sf(c) != flag_of(c); break;
-    default: r = flag_zf(c) || (flag_sf(c) != flag_of(c)); break;
+    case 0: r = cc_o(c); break;
+    case 1: r = cc_b(c); break;
+    case 2: r = cc_z(c); break;
+    case 3: r = cc_be(c); break;
+    case 4: r = cc_s(c); break;
+    case 5: r = cc_p(c); break;
+    case 6: r = cc_l(c); break;
+    default: r = cc_le(c); break;
     }
     return r ^ (cc & 1);
 }

@@ -33,6 +33,10 @@ enum {
     I_REP = 2,   /* F3: REP / REPE / REPZ */
     I_REPNE = 4, /* F2: REPNE / REPNZ */
     I_O16 = 8,   /* 66 prefix present */
+    /* Set by the decoder's flag-liveness pass (cpu/decode.c): every
+     * arithmetic flag this instruction writes is overwritten before anything
+     * can read or observe it, so the handler may skip its flag update. */
+    I_FLAGS_DEAD = 16,
 };
 
 /* A decoded instruction: 56 bytes. Register operands of GPR class are
@@ -253,6 +257,58 @@ int flag_of(Cpu *c);
 int flag_pf(Cpu *c);
 /* Condition codes in Intel order: O NO B AE E NE BE A S NS P NP L GE LE G. */
 int cond_eval(Cpu *c, unsigned cc);
+/* Conditions for per-condition handlers (Jcc, SETcc, CMOVcc chosen at decode
+ * time): evaluated straight from the lazy record for the common producers.
+ * Operands and results are compared shifted left by lf_shift so that bits
+ * above the operand size (which producers need not clear) drop out. */
+static inline unsigned lf_shift(const Cpu *c) { return 64u - c->lf.size * 8u; }
+static inline int cc_z(Cpu *c) {
+    if (c->lf.op == LF_NONE) return !!(c->rflags & F_ZF);
+    return (c->lf.res << lf_shift(c)) == 0;
+}
+static inline int cc_s(Cpu *c) {
+    if (c->lf.op == LF_NONE) return !!(c->rflags & F_SF);
+    return (int64_t)(c->lf.res << lf_shift(c)) < 0;
+}
+static inline int cc_b(Cpu *c) {
+    unsigned sh = lf_shift(c);
+    switch (c->lf.op) {
+    case LF_SUB: return (c->lf.a << sh) < (c->lf.b << sh);
+    case LF_ADD: return (c->lf.res << sh) < (c->lf.a << sh);
+    case LF_LOGIC: return 0;
+    default: return flag_cf(c);
+    }
+}
+static inline int cc_be(Cpu *c) {
+    unsigned sh = lf_shift(c);
+    switch (c->lf.op) {
+    case LF_SUB: return (c->lf.a << sh) <= (c->lf.b << sh);
+    case LF_LOGIC: return (c->lf.res << sh) == 0;
+    default: return flag_cf(c) || cc_z(c);
+    }
+}
+static inline int cc_l(Cpu *c) {
+    unsigned sh = lf_shift(c);
+    switch (c->lf.op) {
+    case LF_SUB: return (int64_t)(c->lf.a << sh) < (int64_t)(c->lf.b << sh);
+    case LF_LOGIC: return (int64_t)(c->lf.res << sh) < 0;
+    default: return cc_s(c) != flag_of(c);
+    }
+}
+static inline int cc_le(Cpu *c) {
+    unsigned sh = lf_shift(c);
+    switch (c->lf.op) {
+    case LF_SUB: return (int64_t)(c->lf.a << sh) <= (int64_t)(c->lf.b << sh);
+    case LF_LOGIC: return (int64_t)(c->lf.res << sh) <= 0;
+    default: return cc_z(c) || cc_s(c) != flag_of(c);
+    }
+}
+static inline int cc_o(Cpu *c) { return flag_of(c); }
+static inline int cc_p(Cpu *c) { return flag_pf(c); }
+/* X(name, condition code of the positive form, evaluator): the eight pairs. */
+#define CC_PAIRS(X) \
+    X(o, 0, cc_o) X(b, 2, cc_b) X(z, 4, cc_z) X(be, 6, cc_be) \
+    X(s, 8, cc_s) X(p, 10, cc_p) X(l, 12, cc_l) X(le, 14, cc_le)
 /* Set arithmetic flags eagerly: bits in `mask` (F_*) taken from `val`. */
 static inline void flags_put(Cpu *c, uint64_t mask, uint64_t val) {
     flags_sync(c);
@@ -296,6 +352,13 @@ typedef struct OpDef {
 static inline int size_idx(unsigned size) {
     return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
 }
+
+/* Handlers that skip their flag update, for instructions marked
+ * I_FLAGS_DEAD by the decoder (NULL: fn has no such variant). */
+Handler shift_flags_dead_variant(Handler fn);
+Handler alu_flags_dead_variant(Handler fn);
+/* Fused CMP/TEST + Jcc (cpu/control.c), or NULL. */
+Handler control_fuse_cmp_jcc(const Insn *cmp, const Insn *jcc);
 
 /* Registers of the Zydis operand helpers for selectors. */
 int zreg_is_gpr(ZydisRegister r);

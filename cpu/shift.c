@@ -159,8 +159,18 @@ ALWAYS uint64_t shift_op(Cpu *c, int op, unsigned sz, uint64_t v, unsigned n, in
         mem_wr(c, ea, SZ, r);                                                                      \
         flags_apply(c, kind, fl);                                                                  \
     }
+/* Register destination, immediate count, flags dead (I_FLAGS_DEAD): the
+ * result only. */
+#define SH_SIZE_NF(NAME, OP, SZ)                                                                   \
+    static void NAME##_ri##SZ##_nf(Cpu *c, const Insn *i) {                                        \
+        int kind;                                                                                  \
+        uint64_t fl;                                                                               \
+        uint64_t r = shift_op(c, OP, SZ, reg_get(c, i->r[0], SZ), i->aux, 1, &kind, &fl);          \
+        reg_set(c, i->r[0], SZ, r);                                                                \
+    }
 #define SH_OP(NAME, OP)                                                                            \
-    SH_SIZE(NAME, OP, 1) SH_SIZE(NAME, OP, 2) SH_SIZE(NAME, OP, 4) SH_SIZE(NAME, OP, 8)
+    SH_SIZE(NAME, OP, 1) SH_SIZE(NAME, OP, 2) SH_SIZE(NAME, OP, 4) SH_SIZE(NAME, OP, 8)            \
+    SH_SIZE_NF(NAME, OP, 1) SH_SIZE_NF(NAME, OP, 2) SH_SIZE_NF(NAME, OP, 4) SH_SIZE_NF(NAME, OP, 8)
 SH_OP(rol, S_ROL)
 SH_OP(ror, S_ROR)
 SH_OP(rcl, S_RCL)
@@ -176,6 +186,18 @@ SH_OP(sar, S_SAR)
 /* [op][reg imm, reg CL, mem imm, mem CL][size] */
 static const Handler shift_tab[8][4][4] = {SH_ROW(rol), SH_ROW(ror), SH_ROW(rcl), SH_ROW(rcr),
                                            SH_ROW(shl), SH_ROW(shr), SH_ROW(shl), SH_ROW(sar)};
+
+#define SH_NF_ROW(N) {N##_ri1_nf, N##_ri2_nf, N##_ri4_nf, N##_ri8_nf}
+static const Handler shift_nf_tab[8][4] = {SH_NF_ROW(rol), SH_NF_ROW(ror), SH_NF_ROW(rcl),
+                                           SH_NF_ROW(rcr), SH_NF_ROW(shl), SH_NF_ROW(shr),
+                                           SH_NF_ROW(shl), SH_NF_ROW(sar)};
+
+Handler shift_flags_dead_variant(Handler fn) {
+    for (int op = 0; op < 8; op++)
+        for (int s = 0; s < 4; s++)
+            if (shift_tab[op][0][s] == fn) return shift_nf_tab[op][s];
+    return NULL;
+}
 
 /* Count operand j: 0 = immediate (stored masked in aux), 1 = CL, -1 bad. */
 static int count_form(const DecodeCtx *d, Insn *i, int j, unsigned sz) {

@@ -5,9 +5,9 @@
  *
  * Each conversion is the host instruction (inline asm), so rounding under
  * the guest's MXCSR.RC, the integer-indefinite results and the precision /
- * invalid flags are the host's. The MMX-operand forms (CVTPI2PS, CVTPS2PI,
- * CVTTPS2PI, CVTPI2PD, CVTPD2PI, CVTTPD2PI) are not registered: they
- * arrive with MMX. */
+ * invalid flags are the host's. The MMX-operand conversions (CVTPI2PS,
+ * CVTPS2PI, CVTTPS2PI, CVTPI2PD, CVTPD2PI, CVTTPD2PI) have mnemonics of
+ * their own and live in cpu/mmx.c. */
 #include "sse.h"
 
 /* --- xmm <- xmm/mem: fn(dst, src) ------------------------------------------- */
@@ -103,20 +103,24 @@ static int sel_si2f(const DecodeCtx *d, Insn *i) {
 }
 
 /* --- CVT(T)SS2SI / CVT(T)SD2SI r32|r64, xmm/m32|m64 ------------------------- */
-#define ASM_F2SI(name, insn, T)                                                                    \
+/* The operand-size modifier (%k0 / %q0) is spelled out: without it the
+ * 32- and 64-bit asm texts are identical and gcc's identical-code folding
+ * merged the out-of-line copies (a 64-bit destination got the 32-bit
+ * conversion on the exception-checking path). */
+#define ASM_F2SI(name, insn, T, R)                                                                 \
     static inline __m128i f_##name(__m128i a, __m128i b) {                                         \
         T r;                                                                                       \
-        __asm__(insn " %1, %0" : "=r"(r) : "x"(b));                                                \
+        __asm__(insn " %1, %" R "0" : "=r"(r) : "x"(b));                                           \
         return _mm_cvtsi64_si128((long long)(uint64_t)r);                                          \
     }
-ASM_F2SI(ss2si32, "cvtss2si", uint32_t)
-ASM_F2SI(ss2si64, "cvtss2si", uint64_t)
-ASM_F2SI(tss2si32, "cvttss2si", uint32_t)
-ASM_F2SI(tss2si64, "cvttss2si", uint64_t)
-ASM_F2SI(sd2si32, "cvtsd2si", uint32_t)
-ASM_F2SI(sd2si64, "cvtsd2si", uint64_t)
-ASM_F2SI(tsd2si32, "cvttsd2si", uint32_t)
-ASM_F2SI(tsd2si64, "cvttsd2si", uint64_t)
+ASM_F2SI(ss2si32, "cvtss2si", uint32_t, "k")
+ASM_F2SI(ss2si64, "cvtss2si", uint64_t, "q")
+ASM_F2SI(tss2si32, "cvttss2si", uint32_t, "k")
+ASM_F2SI(tss2si64, "cvttss2si", uint64_t, "q")
+ASM_F2SI(sd2si32, "cvtsd2si", uint32_t, "k")
+ASM_F2SI(sd2si64, "cvtsd2si", uint64_t, "q")
+ASM_F2SI(tsd2si32, "cvttsd2si", uint32_t, "k")
+ASM_F2SI(tsd2si64, "cvttsd2si", uint64_t, "q")
 #undef ASM_F2SI
 
 /* name, source memory size, destination size */

@@ -6,10 +6,14 @@
  *
  * Integer results do not depend on operand order or MXCSR, so plain
  * intrinsics are exact. The MMX (mm register) encodings of the same
- * mnemonics are rejected by the selectors (#UD + report) until MMX exists.
+ * mnemonics are handed to cpu/mmx.c (mmx_select).
  * PCMPEQB, PXOR, POR and PMINUB sit in libc's string loops: their
  * handlers are one load, one op, one store. */
 #include "sse.h"
+
+/* MMX-register forms of these mnemonics belong to cpu/mmx.c. */
+int mmx_operand(const DecodeCtx *d);
+int mmx_select(const DecodeCtx *d, Insn *i);
 
 /* name, Zydis mnemonic, intrinsic */
 /* clang-format off */
@@ -47,6 +51,7 @@ static const SseForm int_forms[] = {
 #undef X
 };
 static int sel_int(const DecodeCtx *d, Insn *i) {
+    if (mmx_operand(d)) return mmx_select(d, i);
     return sse_sel_forms(d, i, int_forms, SSE_ALEN(int_forms));
 }
 
@@ -97,6 +102,7 @@ static const struct {
 };
 
 static int sel_shift(const DecodeCtx *d, Insn *i) {
+    if (mmx_operand(d)) return mmx_select(d, i);
     if (d->nexp != 2 || !sse_op_xmm(d, i, 0)) return 0;
     for (size_t k = 0; k < SSE_ALEN(shift_forms); k++) {
         if (shift_forms[k].mnem != i->mnem) continue;

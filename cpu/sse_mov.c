@@ -5,10 +5,14 @@
  *   MOVHLPS MOVLHPS, MOVMSKPS MOVMSKPD PMOVMSKB, MASKMOVDQU,
  *   SHUFPS SHUFPD PSHUFD PSHUFLW PSHUFHW, UNPCK[LH]PS/PD, PUNPCK[LH]
  *   BW/WD/DQ/QDQ, PACKSSWB PACKSSDW PACKUSWB, PINSRW PEXTRW.
- * MMX-register encodings are rejected (#UD + report) until MMX exists.
+ * MMX-register encodings are handed to cpu/mmx.c (mmx_select).
  * MOVDQU/MOVDQA loads and stores and PMOVMSKB are in libc's string loops:
  * each form has its own handler. */
 #include "sse.h"
+
+/* MMX-register forms of these mnemonics belong to cpu/mmx.c. */
+int mmx_operand(const DecodeCtx *d);
+int mmx_select(const DecodeCtx *d, Insn *i);
 
 /* --- 128-bit moves ---------------------------------------------------------- */
 static void op_mov_rr(Cpu *c, const Insn *i) { *XMM(c, i->r[0]) = *XMM(c, i->r[1]); }
@@ -83,6 +87,7 @@ static void op_movq_x_x(Cpu *c, const Insn *i) {
 }
 
 static int sel_movdq(const DecodeCtx *d, Insn *i) {
+    if (mmx_operand(d)) return mmx_select(d, i);
     int q = i->mnem == ZYDIS_MNEMONIC_MOVQ;
     if (d->nexp != 2) return 0;
     if (sse_op_xmm(d, i, 0)) {
@@ -102,7 +107,7 @@ static int sel_movdq(const DecodeCtx *d, Insn *i) {
         else
             return 0;
     } else {
-        return 0; /* MMX forms */
+        return 0;
     }
     return 1;
 }
@@ -153,6 +158,7 @@ static void op_pmovmskb(Cpu *c, const Insn *i) {
     c->gpr[i->r[0] / 8] = (uint32_t)_mm_movemask_epi8(xld(XMM(c, i->r[1])));
 }
 static int sel_movmsk(const DecodeCtx *d, Insn *i) {
+    if (mmx_operand(d)) return mmx_select(d, i);
     if (d->nexp != 2 || !sse_op_gpr(d, i, 0) || !sse_op_xmm(d, i, 1)) return 0;
     switch (i->mnem) {
     case ZYDIS_MNEMONIC_MOVMSKPS: i->fn = op_movmskps; break;
@@ -286,6 +292,7 @@ static const SseForm shuf_forms[] = {{ZYDIS_MNEMONIC_SHUFPS, op_shufps_rr, op_sh
 #undef X
 };
 static int sel_shuf(const DecodeCtx *d, Insn *i) {
+    if (mmx_operand(d)) return mmx_select(d, i);
     return sse_sel_forms(d, i, shuf_forms, SSE_ALEN(shuf_forms));
 }
 
@@ -304,6 +311,7 @@ static void op_pextrw_m(Cpu *c, const Insn *i) {
     mem_wr16(c, insn_ea(c, i), XMM(c, i->r[1])->w[i->imm & 7]);
 }
 static int sel_pinsrw(const DecodeCtx *d, Insn *i) {
+    if (mmx_operand(d)) return mmx_select(d, i);
     if (d->nexp != 3 || i->k[2] != K_IMM || !sse_op_xmm(d, i, 0)) return 0;
     if (sse_op_gpr(d, i, 1))
         i->fn = op_pinsrw_r;
@@ -314,6 +322,7 @@ static int sel_pinsrw(const DecodeCtx *d, Insn *i) {
     return 1;
 }
 static int sel_pextrw(const DecodeCtx *d, Insn *i) {
+    if (mmx_operand(d)) return mmx_select(d, i);
     if (d->nexp != 3 || i->k[2] != K_IMM || !sse_op_xmm(d, i, 1)) return 0;
     if (sse_op_gpr(d, i, 0))
         i->fn = op_pextrw_r;

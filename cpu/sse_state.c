@@ -77,6 +77,15 @@ __m128i sse_fp_checked(Cpu *c, SseFn fn, __m128i a, __m128i b) {
     host_setcsr(host & ~MXCSR_FLAGS);
     __m128i r = fn(a, b);
     uint32_t raised = host_getcsr() & MXCSR_FLAGS;
+    if (!(c->mxcsr & 0x800) && !(raised & 0x10)) {
+        /* Underflow unmasked: the hardware signals any tiny result, exact
+         * or not, but the masked host run flags only inexact ones. Run
+         * again with FTZ, which flushes (so flags) every tiny result. */
+        host_setcsr((host & ~MXCSR_FLAGS) | 0x8000);
+        (void)fn(a, b);
+        if (host_getcsr() & 0x10) raised |= 0x10;
+        host_setcsr(host & ~MXCSR_FLAGS);
+    }
     uint32_t unmasked = raised & ~(c->mxcsr >> 7) & MXCSR_FLAGS;
     uint32_t rec = raised;
     if (unmasked & 0x07) /* IE DE ZE: the operation is not carried out */
@@ -245,8 +254,24 @@ static void op_fxsave(Cpu *c, const Insn *i) {
     unsigned top = FSW_TOP(c->fsw);
     for (unsigned k = 0; k < 8; k++)
         memcpy(img + FX_ST + 16 * k, c->st[(top + k) & 7], 10);
+    /* last x87 instruction: opcode and pointers (64-bit layout for
+     * FXSAVE64, selector:offset pairs otherwise) */
+    memcpy(img + 6, &c->fop, 2);
+    if (i->mnem == ZYDIS_MNEMONIC_FXSAVE64) {
+        memcpy(img + 8, &c->fip, 8);
+        memcpy(img + 16, &c->fdp, 8);
+    } else {
+        uint32_t ip = (uint32_t)c->fip, dp = (uint32_t)c->fdp;
+        memcpy(img + 8, &ip, 4);
+        memcpy(img + 12, &c->fcs, 2);
+        memcpy(img + 16, &dp, 4);
+        memcpy(img + 20, &c->fds, 2);
+    }
     unsigned nx = c->mode == MODE_64 ? 16 : 8;
     memcpy(img + FX_XMM, c->xmm, 16 * nx);
+    /* the whole 512-byte area must be writable, though bytes 416-511 are
+     * left untouched (as the hardware does) */
+    cpu_probe_w(c, a, 512);
     cpu_wr_bytes(c, a, img, FX_XMM + 16 * nx);
 }
 
@@ -255,6 +280,7 @@ static void op_fxrstor(Cpu *c, const Insn *i) {
     if (a & 15) GP0(c);
     uint8_t img[416];
     unsigned nx = c->mode == MODE_64 ? 16 : 8;
+    (void)mem_rd8(c, a + 511); /* the whole 512-byte area must be readable */
     cpu_rd_bytes(c, a, img, FX_XMM + 16 * nx);
     uint32_t mx;
     memcpy(&mx, img + 24, 4);
@@ -270,6 +296,20 @@ static void op_fxrstor(Cpu *c, const Insn *i) {
     for (unsigned k = 0; k < 8; k++)
         memcpy(c->st[(top + k) & 7], img + FX_ST + 16 * k, 10);
     ftw_load_abridged(c, img[4]);
+    memcpy(&c->fop, img + 6, 2);
+    c->fop &= 0x7ff;
+    if (i->mnem == ZYDIS_MNEMONIC_FXRSTOR64) {
+        memcpy(&c->fip, img + 8, 8);
+        memcpy(&c->fdp, img + 16, 8);
+    } else {
+        uint32_t ip, dp;
+        memcpy(&ip, img + 8, 4);
+        memcpy(&c->fcs, img + 12, 2);
+        memcpy(&dp, img + 16, 4);
+        memcpy(&c->fds, img + 20, 2);
+        c->fip = ip;
+        c->fdp = dp;
+    }
     memcpy(c->xmm, img + FX_XMM, 16 * nx);
     c->mxcsr = mx;
     cpu_mxcsr_to_host(c);

@@ -108,29 +108,45 @@ static void op_leave(Cpu *c, const Insn *i) {
     }
 }
 
-/* ENTER size, level (SDM's algorithm; level is taken modulo 32). */
+/* ENTER size, level (SDM's algorithm; level is taken modulo 32). The
+ * nested frame pointers are read first and the registers are committed
+ * last, so a fault restarts it cleanly, as on hardware. */
 static void op_enter(Cpu *c, const Insn *i) {
     unsigned sz = i->osz;
     uint64_t alloc = i->imm & 0xffff;
     unsigned level = i->aux2 & 31;
-    uint64_t rsp0 = c->gpr[RSP], rbp0 = c->gpr[RBP];
-    cpu_push(c, sz, rbp0 & size_mask(sz));
-    uint64_t frame = c->gpr[RSP];
+    int m64 = c->mode == MODE_64;
+    int big = m64 || (c->seg[SEG_SS].attr & SEGA_DB);
+    uint64_t smask = m64 ? ~0ull : big ? 0xffffffffull : 0xffffull;
+    uint64_t ssb = m64 ? 0 : c->segbase[SEG_SS];
+    uint64_t sp0 = c->gpr[RSP], bp0 = c->gpr[RBP];
+    uint64_t vals[34];
+    unsigned n = 0;
+    vals[n++] = bp0 & size_mask(sz);
+    uint64_t frame = (sp0 - sz) & smask;
     if (level > 0) {
-        uint64_t bp = rbp0;
+        uint64_t bp = bp0;
         for (unsigned k = 1; k < level; k++) {
-            bp -= sz;
-            uint64_t a = c->mode == MODE_64 ? bp : c->segbase[SEG_SS] + (uint32_t)bp;
-            cpu_push(c, sz, mem_rd(c, a, sz));
+            bp = (bp - sz) & (big ? smask : 0xffff);
+            vals[n++] = mem_rd(c, m64 ? bp : (uint32_t)(ssb + bp), sz);
         }
-        cpu_push(c, sz, frame & size_mask(sz));
+        vals[n++] = frame & size_mask(sz);
     }
-    uint64_t nsp = c->gpr[RSP] - alloc;
-    /* the final stack must be writable: touch it before committing */
-    if (alloc) cpu_probe_w(c, c->mode == MODE_64 ? nsp : c->segbase[SEG_SS] + (uint32_t)nsp, 1);
+    uint64_t low = (sp0 - (uint64_t)n * sz) & smask; /* lowest pushed byte */
+    uint64_t nsp = (low - alloc) & smask;
+    (void)low;
+    /* As the host does: the frame is written first, then the final stack
+     * pointer is checked; registers change only when both succeeded. */
+    for (unsigned k = 0; k < n; k++) {
+        uint64_t a = (sp0 - (uint64_t)(k + 1) * sz) & smask;
+        mem_wr(c, m64 ? a : (uint32_t)(ssb + a), sz, vals[k]);
+    }
+    if (alloc) cpu_probe_w(c, m64 ? nsp : (uint32_t)(ssb + nsp), 1);
     reg_set(c, GPR_OFF(RBP), sz, frame);
-    c->gpr[RSP] = c->mode == MODE_64 ? nsp : (uint32_t)nsp;
-    (void)rsp0;
+    if (m64 || big)
+        c->gpr[RSP] = m64 ? nsp : (uint32_t)nsp;
+    else
+        c->gpr[RSP] = (c->gpr[RSP] & ~0xffffull) | (uint16_t)nsp;
 }
 
 #define SIMPLE(name, f)                                                                        \

@@ -102,8 +102,10 @@ static void op_sysenter(Cpu *c, const Insn *i) {
 /* SYSEXIT: CPL 0 only. To 32-bit code: CS = SYSENTER_CS + 16, SS = + 24;
  * with REX.W to 64-bit code: CS = + 32, SS = + 40. EIP = EDX, ESP = ECX. */
 static void op_sysexit(Cpu *c, const Insn *i) {
+    /* privilege first: SYSEXIT at CPL 3 is #GP on both vendors */
+    if (c->cpl != 0 || !(c->cr0 & 1)) GP0(c);
     if (c->vendor == CPU_AMD && (c->efer & EFER_LMA)) UD(c);
-    if (c->cpl != 0 || !(c->cr0 & 1) || (c->sysenter_cs & 0xfffc) == 0) GP0(c);
+    if ((c->sysenter_cs & 0xfffc) == 0) GP0(c);
     int to64 = i->osz == 8;
     if (to64 && !mem_canonical(c->gpr[RDX])) GP0(c);
     RingEvent ev = {0};

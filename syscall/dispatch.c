@@ -20,12 +20,21 @@ static const SysDef table_x86_64[] = {
 
 _Thread_local PtRegs *sys_cur_regs;
 
+/* The i386 table and its dispatcher (compat32.c). */
+const SysDef *sys_lookup_i386(uint64_t nr);
+void sys_dispatch_i386(Proc *p, PtRegs *regs);
+
 const SysDef *sys_lookup(SysAbi abi, uint64_t nr) {
+    if (abi == ABI_I386) return sys_lookup_i386(nr);
     if (abi != ABI_X86_64 || nr >= TABLE_LEN || !table_x86_64[nr].name) return NULL;
     return &table_x86_64[nr];
 }
 
 void sys_dispatch(Proc *p, PtRegs *regs) {
+    if (p->abi == ABI_I386) {
+        sys_dispatch_i386(p, regs);
+        return;
+    }
     uint64_t nr = (uint32_t)regs->orig_ax;
     const uint64_t a[6] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
     const SysDef *d = sys_lookup(p->abi, nr);
@@ -47,8 +56,8 @@ void sys_dispatch(Proc *p, PtRegs *regs) {
         if (d && nr < sizeof p->reported_nosys * 8 &&
             !(p->reported_nosys[nr / 8] & (1u << (nr % 8)))) {
             p->reported_nosys[nr / 8] |= (uint8_t)(1u << (nr % 8));
-            fprintf(stderr, "ringside: unimplemented syscall %llu (%s)\n",
-                    (unsigned long long)nr, d->name);
+            fprintf(stderr, "ringside: unimplemented syscall %llu (%s)\n", (unsigned long long)nr,
+                    d->name);
         }
     }
     regs->ax = (uint64_t)ret;

@@ -141,12 +141,23 @@ static const char *const names[] = {
 };
 
 static const char *const internal[] = {
-    [512 - 512] = "ERESTARTSYS",    [513 - 512] = "ERESTARTNOINTR", [514 - 512] = "ERESTARTNOHAND",
-    [515 - 512] = "ENOIOCTLCMD",    [516 - 512] = "ERESTART_RESTARTBLOCK",
-    [517 - 512] = "EPROBE_DEFER",   [518 - 512] = "EOPENSTALEDATA", [521 - 512] = "EBADHANDLE",
-    [522 - 512] = "ENOTSYNC",       [523 - 512] = "EBADCOOKIE",     [524 - 512] = "ENOTSUPP",
-    [525 - 512] = "ETOOSMALL",      [526 - 512] = "ESERVERFAULT",   [527 - 512] = "EBADTYPE",
-    [528 - 512] = "EJUKEBOX",       [529 - 512] = "EIOCBQUEUED",    [530 - 512] = "ERECALLCONFLICT",
+    [512 - 512] = "ERESTARTSYS",
+    [513 - 512] = "ERESTARTNOINTR",
+    [514 - 512] = "ERESTARTNOHAND",
+    [515 - 512] = "ENOIOCTLCMD",
+    [516 - 512] = "ERESTART_RESTARTBLOCK",
+    [517 - 512] = "EPROBE_DEFER",
+    [518 - 512] = "EOPENSTALEDATA",
+    [521 - 512] = "EBADHANDLE",
+    [522 - 512] = "ENOTSYNC",
+    [523 - 512] = "EBADCOOKIE",
+    [524 - 512] = "ENOTSUPP",
+    [525 - 512] = "ETOOSMALL",
+    [526 - 512] = "ESERVERFAULT",
+    [527 - 512] = "EBADTYPE",
+    [528 - 512] = "EJUKEBOX",
+    [529 - 512] = "EIOCBQUEUED",
+    [530 - 512] = "ERECALLCONFLICT",
 };
 
 /* Unknown numbers come back as "ERRNO_<n>" (strace's spelling), in a

@@ -29,8 +29,8 @@
 
 typedef struct Io {
     int fd;
-    int pos;      /* use off (pread/pwrite), else the file position */
-    int v2;       /* preadv2/pwritev2: off -1 means the file position; rwf flags */
+    int pos; /* use off (pread/pwrite), else the file position */
+    int v2;  /* preadv2/pwritev2: off -1 means the file position; rwf flags */
     int64_t off;
     int rwf;
 } Io;
@@ -182,9 +182,7 @@ int64_t sys_lseek(Proc *p, const uint64_t a[6]) {
 
 /* ringside's own trace file is not a guest descriptor: natively it would
  * not be open, so the guest sees EBADF rather than closing it. */
-static int is_trace_fd(Proc *p, int fd) {
-    return p->tracef && fd > 2 && fd == fileno(p->tracef);
-}
+static int is_trace_fd(Proc *p, int fd) { return p->tracef && fd > 2 && fd == fileno(p->tracef); }
 
 int64_t sys_close(Proc *p, const uint64_t a[6]) {
     if (is_trace_fd(p, (int)a[0])) return -EBADF;
@@ -229,13 +227,30 @@ int64_t sys_fcntl(Proc *p, const uint64_t a[6]) {
     uint64_t arg = a[2];
     if (is_trace_fd(p, fd)) return -EBADF;
     switch (cmd) {
-    case F_DUPFD: case F_GETFD: case F_SETFD: case F_GETFL: case F_SETFL: case F_SETOWN:
-    case F_GETOWN: case F_SETSIG: case F_GETSIG: case F_SETLEASE: case F_GETLEASE:
-    case F_NOTIFY: case F_DUPFD_CLOEXEC: case F_SETPIPE_SZ: case F_GETPIPE_SZ:
-    case F_ADD_SEALS: case F_GET_SEALS:
+    case F_DUPFD:
+    case F_GETFD:
+    case F_SETFD:
+    case F_GETFL:
+    case F_SETFL:
+    case F_SETOWN:
+    case F_GETOWN:
+    case F_SETSIG:
+    case F_GETSIG:
+    case F_SETLEASE:
+    case F_GETLEASE:
+    case F_NOTIFY:
+    case F_DUPFD_CLOEXEC:
+    case F_SETPIPE_SZ:
+    case F_GETPIPE_SZ:
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
     case 1027: /* F_DUPFD_QUERY: an fd, compared, not dereferenced */
         return host_ret(syscall(SYS_fcntl, fd, cmd, arg));
-    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK:
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
     case F_OFD_SETLKW: {
         struct flock fl;
         if (copy_from_user(p, &fl, arg, sizeof fl)) return -EFAULT;
@@ -245,7 +260,8 @@ int64_t sys_fcntl(Proc *p, const uint64_t a[6]) {
             return -EFAULT;
         return r;
     }
-    case F_SETOWN_EX: case F_GETOWN_EX: {
+    case F_SETOWN_EX:
+    case F_GETOWN_EX: {
         struct f_owner_ex ox;
         if (cmd == F_SETOWN_EX && copy_from_user(p, &ox, arg, sizeof ox)) return -EFAULT;
         long r = syscall(SYS_fcntl, fd, cmd, &ox);
@@ -259,7 +275,10 @@ int64_t sys_fcntl(Proc *p, const uint64_t a[6]) {
         if (r < 0) return -errno;
         return copy_to_user(p, arg, uids, sizeof uids) ? -EFAULT : r;
     }
-    case 1035: case 1036: case 1037: case 1038: { /* F_{GET,SET}_{FILE_,}RW_HINT: u64 */
+    case 1035:
+    case 1036:
+    case 1037:
+    case 1038: { /* F_{GET,SET}_{FILE_,}RW_HINT: u64 */
         uint64_t h;
         if ((cmd == 1036 || cmd == 1038) && copy_from_user(p, &h, arg, 8)) return -EFAULT;
         long r = syscall(SYS_fcntl, fd, cmd, &h);
@@ -287,29 +306,29 @@ static const struct {
     uint32_t req;
     uint8_t size, dir;
 } ioctls[] = {
-    {0x5401, 36, IO_OUT},   /* TCGETS: struct termios (kernel layout, 36 bytes) */
-    {0x5402, 36, IO_IN},    /* TCSETS */
-    {0x5403, 36, IO_IN},    /* TCSETSW */
-    {0x5404, 36, IO_IN},    /* TCSETSF */
-    {0x5405, 18, IO_OUT},   /* TCGETA: struct termio */
-    {0x5406, 18, IO_IN},    /* TCSETA */
-    {0x5407, 18, IO_IN},    /* TCSETAW */
-    {0x5408, 18, IO_IN},    /* TCSETAF */
-    {0x5409, 0, IO_VAL},    /* TCSBRK */
-    {0x540a, 0, IO_VAL},    /* TCXONC */
-    {0x540b, 0, IO_VAL},    /* TCFLSH */
-    {0x540c, 0, IO_VAL},    /* TIOCEXCL */
-    {0x540d, 0, IO_VAL},    /* TIOCNXCL */
-    {0x540e, 0, IO_VAL},    /* TIOCSCTTY */
-    {0x540f, 4, IO_OUT},    /* TIOCGPGRP */
-    {0x5410, 4, IO_IN},     /* TIOCSPGRP */
-    {0x5411, 4, IO_OUT},    /* TIOCOUTQ */
-    {0x5413, 8, IO_OUT},    /* TIOCGWINSZ: struct winsize */
-    {0x5414, 8, IO_IN},     /* TIOCSWINSZ */
-    {0x541b, 4, IO_OUT},    /* FIONREAD */
-    {0x5421, 4, IO_IN},     /* FIONBIO */
-    {0x5422, 0, IO_VAL},    /* TIOCNOTTY */
-    {0x5429, 4, IO_OUT},    /* TIOCGSID */
+    {0x5401, 36, IO_OUT},     /* TCGETS: struct termios (kernel layout, 36 bytes) */
+    {0x5402, 36, IO_IN},      /* TCSETS */
+    {0x5403, 36, IO_IN},      /* TCSETSW */
+    {0x5404, 36, IO_IN},      /* TCSETSF */
+    {0x5405, 18, IO_OUT},     /* TCGETA: struct termio */
+    {0x5406, 18, IO_IN},      /* TCSETA */
+    {0x5407, 18, IO_IN},      /* TCSETAW */
+    {0x5408, 18, IO_IN},      /* TCSETAF */
+    {0x5409, 0, IO_VAL},      /* TCSBRK */
+    {0x540a, 0, IO_VAL},      /* TCXONC */
+    {0x540b, 0, IO_VAL},      /* TCFLSH */
+    {0x540c, 0, IO_VAL},      /* TIOCEXCL */
+    {0x540d, 0, IO_VAL},      /* TIOCNXCL */
+    {0x540e, 0, IO_VAL},      /* TIOCSCTTY */
+    {0x540f, 4, IO_OUT},      /* TIOCGPGRP */
+    {0x5410, 4, IO_IN},       /* TIOCSPGRP */
+    {0x5411, 4, IO_OUT},      /* TIOCOUTQ */
+    {0x5413, 8, IO_OUT},      /* TIOCGWINSZ: struct winsize */
+    {0x5414, 8, IO_IN},       /* TIOCSWINSZ */
+    {0x541b, 4, IO_OUT},      /* FIONREAD */
+    {0x5421, 4, IO_IN},       /* FIONBIO */
+    {0x5422, 0, IO_VAL},      /* TIOCNOTTY */
+    {0x5429, 4, IO_OUT},      /* TIOCGSID */
     {0x802c542a, 44, IO_OUT}, /* TCGETS2: struct termios2 */
     {0x402c542b, 44, IO_IN},  /* TCSETS2 */
     {0x402c542c, 44, IO_IN},  /* TCSETSW2 */
@@ -416,8 +435,10 @@ static int64_t do_select(Proc *p, int n, const uint64_t sets[3], void *tv, int i
         hs[i] = buf[i];
     }
     long r;
-    if (is_ts) r = syscall(SYS_pselect6, n, hs[0], hs[1], hs[2], tv, NULL);
-    else r = syscall(SYS_select, n, hs[0], hs[1], hs[2], tv);
+    if (is_ts)
+        r = syscall(SYS_pselect6, n, hs[0], hs[1], hs[2], tv, NULL);
+    else
+        r = syscall(SYS_select, n, hs[0], hs[1], hs[2], tv);
     if (r < 0) return -errno;
     for (int i = 0; i < 3; i++)
         if (sets[i] && copy_to_user(p, sets[i], buf[i], bytes)) return -EFAULT;

@@ -20,10 +20,10 @@
 
 #include "sys_internal.h"
 
-#define GET_PATH(buf, addr)                                                                       \
-    do {                                                                                          \
-        long e_ = user_path(p, (addr), (buf));                                                    \
-        if (e_ < 0) return e_;                                                                    \
+#define GET_PATH(buf, addr)                                                                        \
+    do {                                                                                           \
+        long e_ = user_path(p, (addr), (buf));                                                     \
+        if (e_ < 0) return e_;                                                                     \
     } while (0)
 
 #define AT_FDCWD_ (-100)
@@ -77,9 +77,10 @@ int sys_maps_fd(Proc *p, int flags) {
                          (r->prot & MEM_X) ? 'x' : '-');
         len += (size_t)n;
         if (r->name[0]) {
-            while (n++ < 72) buf[len++] = ' ';
-            len += (size_t)snprintf(buf + len, SYS_CHUNK - len, " %.*s", (int)sizeof r->name,
-                                    r->name);
+            while (n++ < 72)
+                buf[len++] = ' ';
+            len +=
+                (size_t)snprintf(buf + len, SYS_CHUNK - len, " %.*s", (int)sizeof r->name, r->name);
         } else {
             buf[len++] = ' '; /* Linux pads an unnamed line with one space */
         }
@@ -325,8 +326,7 @@ int64_t sys_mknodat(Proc *p, const uint64_t a[6]) {
     return host_ret(syscall(SYS_mknodat, (int)a[0], path, (unsigned)a[2], (unsigned)a[3]));
 }
 
-static int64_t do_renameat2(Proc *p, int od, uint64_t uold, int nd, uint64_t unew,
-                            unsigned flags) {
+static int64_t do_renameat2(Proc *p, int od, uint64_t uold, int nd, uint64_t unew, unsigned flags) {
     char from[SYS_PATH_MAX], to[SYS_PATH_MAX];
     GET_PATH(from, uold);
     GET_PATH(to, unew);
@@ -352,9 +352,7 @@ static int64_t do_symlinkat(Proc *p, uint64_t utarget, int nd, uint64_t ulink) {
     return host_ret(syscall(SYS_symlinkat, target, nd, link));
 }
 
-int64_t sys_symlink(Proc *p, const uint64_t a[6]) {
-    return do_symlinkat(p, a[0], AT_FDCWD_, a[1]);
-}
+int64_t sys_symlink(Proc *p, const uint64_t a[6]) { return do_symlinkat(p, a[0], AT_FDCWD_, a[1]); }
 
 int64_t sys_symlinkat(Proc *p, const uint64_t a[6]) {
     return do_symlinkat(p, a[0], (int)a[1], a[2]);
@@ -554,8 +552,8 @@ int64_t sys_sendfile(Proc *p, const uint64_t a[6]) {
 int64_t sys_copy_file_range(Proc *p, const uint64_t a[6]) {
     int64_t oin, oout, *hin, *hout;
     if (off_in(p, a[1], &oin, &hin) || off_in(p, a[3], &oout, &hout)) return -EFAULT;
-    long r = syscall(SYS_copy_file_range, (int)a[0], hin, (int)a[2], hout, (size_t)a[4],
-                     (unsigned)a[5]);
+    long r =
+        syscall(SYS_copy_file_range, (int)a[0], hin, (int)a[2], hout, (size_t)a[4], (unsigned)a[5]);
     if (r < 0) return -errno;
     if ((hin && copy_to_user(p, a[1], &oin, 8)) || (hout && copy_to_user(p, a[3], &oout, 8)))
         return -EFAULT;
@@ -591,7 +589,7 @@ static int64_t do_getxattr(Proc *p, const uint64_t a[6], int kind) {
     size_t size = a[3] > XATTR_SIZE_MAX_ ? XATTR_SIZE_MAX_ : (size_t)a[3];
     void *val = size ? sys_bounce : NULL;
     long r = kind == 2 ? syscall(SYS_fgetxattr, (int)a[0], name, val, size)
-             : syscall(kind ? SYS_lgetxattr : SYS_getxattr, path, name, val, size);
+                       : syscall(kind ? SYS_lgetxattr : SYS_getxattr, path, name, val, size);
     if (r < 0) return -errno;
     if (size && copy_to_user(p, a[2], sys_bounce, (size_t)r)) return -EFAULT;
     return r;
@@ -610,8 +608,8 @@ static int64_t do_setxattr(Proc *p, const uint64_t a[6], int kind) {
     if (size > XATTR_SIZE_MAX_) return -E2BIG;
     if (copy_from_user(p, sys_bounce, a[2], size)) return -EFAULT;
     long r = kind == 2 ? syscall(SYS_fsetxattr, (int)a[0], name, sys_bounce, size, (int)a[4])
-             : syscall(kind ? SYS_lsetxattr : SYS_setxattr, path, name, sys_bounce, size,
-                       (int)a[4]);
+                       : syscall(kind ? SYS_lsetxattr : SYS_setxattr, path, name, sys_bounce, size,
+                                 (int)a[4]);
     return host_ret(r);
 }
 
@@ -625,7 +623,7 @@ static int64_t do_listxattr(Proc *p, const uint64_t a[6], int kind) {
     size_t size = a[2] > XATTR_SIZE_MAX_ ? XATTR_SIZE_MAX_ : (size_t)a[2];
     void *val = size ? sys_bounce : NULL;
     long r = kind == 2 ? syscall(SYS_flistxattr, (int)a[0], val, size)
-             : syscall(kind ? SYS_llistxattr : SYS_listxattr, path, val, size);
+                       : syscall(kind ? SYS_llistxattr : SYS_listxattr, path, val, size);
     if (r < 0) return -errno;
     if (size && copy_to_user(p, a[1], sys_bounce, (size_t)r)) return -EFAULT;
     return r;
@@ -641,7 +639,7 @@ static int64_t do_removexattr(Proc *p, const uint64_t a[6], int kind) {
     int64_t e = xattr_name(p, a[1], name);
     if (e) return e;
     return host_ret(kind == 2 ? syscall(SYS_fremovexattr, (int)a[0], name)
-                    : syscall(kind ? SYS_lremovexattr : SYS_removexattr, path, name));
+                              : syscall(kind ? SYS_lremovexattr : SYS_removexattr, path, name));
 }
 
 int64_t sys_removexattr(Proc *p, const uint64_t a[6]) { return do_removexattr(p, a, 0); }

@@ -24,15 +24,16 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "sys_internal.h"
 
-#define PAGE_ALIGN_UP(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define PAGE_ALIGN_UP(x)  (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define DEFAULT_MMAP_BASE 0x7ffff7fff000ull /* when the loader left p->mmap_base 0 */
-#define MMAP_32BIT_LO 0x40000000ull
-#define MMAP_32BIT_HI 0x80000000ull
+#define MMAP_32BIT_LO     0x40000000ull
+#define MMAP_32BIT_HI     0x80000000ull
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -43,13 +44,13 @@
 #ifndef MAP_SYNC
 #define MAP_SYNC 0x80000
 #endif
-#define MAP_TYPE_MASK 0x0f
-#define MAP_HUGE_MASK_ 0xfc000000u /* huge page size, log2, in bits 26-31 */
+#define MAP_TYPE_MASK      0x0f
+#define MAP_HUGE_MASK_     0xfc000000u /* huge page size, log2, in bits 26-31 */
 #define MAP_UNINITIALIZED_ 0x4000000
 /* Flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK). */
-#define LEGACY_MAP_MASK                                                                           \
-    (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE |      \
-     MAP_UNINITIALIZED_ | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |             \
+#define LEGACY_MAP_MASK                                                                            \
+    (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE |       \
+     MAP_UNINITIALIZED_ | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |              \
      MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
 
 static uint64_t mmap_top(Proc *p) { return p->mmap_base ? p->mmap_base : DEFAULT_MMAP_BASE; }
@@ -69,13 +70,16 @@ static int mem_prot(int prot) {
 static size_t first_region_after(Mem *m, uint64_t addr) {
     size_t hi = 1;
     const MemRegion *r;
-    while ((r = mem_region_at(m, hi - 1)) != NULL && r->end <= addr) hi *= 2;
+    while ((r = mem_region_at(m, hi - 1)) != NULL && r->end <= addr)
+        hi *= 2;
     size_t lo = hi / 2; /* regions before lo end at or below addr */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         r = mem_region_at(m, mid);
-        if (r && r->end <= addr) lo = mid + 1;
-        else hi = mid;
+        if (r && r->end <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -110,6 +114,33 @@ static int has_cap_rawio(void) {
         known = syscall(SYS_capget, &hdr, data) == 0 && (data[0].effective & (1u << 17));
     }
     return known;
+}
+
+/* Linux's overcommit accounting (vm.overcommit_memory) for private writable
+ * memory: in the default heuristic mode one request larger than RAM plus
+ * swap fails with ENOMEM; mode 1 never refuses; mode 2 (strict) is
+ * approximated by the same total. The host's values decide, as natively. */
+static int vm_enough_memory(uint64_t len) {
+    static int mode = -1;
+    static uint64_t total;
+    if (mode < 0) {
+        mode = 0;
+        FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+        if (f) {
+            if (fscanf(f, "%d", &mode) != 1) mode = 0;
+            fclose(f);
+        }
+        struct sysinfo si;
+        total = sysinfo(&si) == 0 ? ((uint64_t)si.totalram + si.totalswap) * si.mem_unit : ~0ull;
+    }
+    return mode == 1 || len <= total;
+}
+
+/* Whether a mapping is charged: private and writable, unless MAP_NORESERVE
+ * outside strict mode (the heuristic mode does not charge those). */
+static int accountable(int prot, int flags) {
+    return (prot & PROT_WRITE) && (flags & MAP_TYPE_MASK) == MAP_PRIVATE &&
+           !(flags & MAP_NORESERVE);
 }
 
 /* ---- mmap ---------------------------------------------------------------- */
@@ -165,8 +196,10 @@ int64_t sys_mmap(Proc *p, const uint64_t a[6]) {
     }
     if (flags & MAP_HUGETLB) {
         /* Whether the host has huge pages of that size decides, as natively. */
-        void *h = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
-                                                 (int)((unsigned)flags & MAP_HUGE_MASK_), -1, 0);
+        void *h = mmap(NULL, len, PROT_READ,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+                           (int)((unsigned)flags & MAP_HUGE_MASK_),
+                       -1, 0);
         if (h == MAP_FAILED) return -errno;
         munmap(h, len);
     }
@@ -194,7 +227,8 @@ int64_t sys_mmap(Proc *p, const uint64_t a[6]) {
     if (anon && (type == MAP_SHARED_VALIDATE || (shared && (flags & MAP_GROWSDOWN))))
         return -EINVAL; /* Linux's anonymous cases */
     if (!anon) {
-        if (type == MAP_SHARED_VALIDATE && (flags & ~LEGACY_MAP_MASK & ~(int)MAP_HUGE_MASK_ & ~MAP_32BIT))
+        if (type == MAP_SHARED_VALIDATE &&
+            (flags & ~LEGACY_MAP_MASK & ~(int)MAP_HUGE_MASK_ & ~MAP_32BIT))
             return -EOPNOTSUPP; /* includes MAP_SYNC: no DAX here */
         if (shared && (prot & PROT_WRITE) && (fl & O_ACCMODE) != O_RDWR) return -EACCES;
         if ((fl & O_ACCMODE) == O_WRONLY) return -EACCES;
@@ -216,6 +250,7 @@ int64_t sys_mmap(Proc *p, const uint64_t a[6]) {
         }
     }
 
+    if (accountable(prot, flags) && !vm_enough_memory(len)) return -ENOMEM;
     if (mem_map(p->mem, addr, len, mem_prot(prot), name)) return -ENOMEM;
     if (!anon) {
         int64_t e = fill_from_file(p, fd, addr, len, off);
@@ -285,6 +320,7 @@ int64_t sys_brk(Proc *p, const uint64_t a[6]) {
         return (int64_t)brk;
     }
     if (!range_free(p->mem, oldbrk, newbrk - oldbrk + PAGE_SIZE)) return (int64_t)p->brk_cur;
+    if (!vm_enough_memory(newbrk - oldbrk)) return (int64_t)p->brk_cur;
     if (mem_map(p->mem, oldbrk, newbrk - oldbrk, MEM_U | MEM_R | MEM_W, "[heap]"))
         return (int64_t)p->brk_cur;
     p->brk_cur = brk;
@@ -300,8 +336,8 @@ int64_t sys_brk(Proc *p, const uint64_t a[6]) {
 
 /* Copies [old, old+min(len)) to a new mapping at dst page by page, keeping
  * each page's protection, then unmaps (or, DONTUNMAP, empties) the old. */
-static int64_t move_mapping(Proc *p, uint64_t old, uint64_t old_len, uint64_t dst,
-                            uint64_t new_len, int dontunmap) {
+static int64_t move_mapping(Proc *p, uint64_t old, uint64_t old_len, uint64_t dst, uint64_t new_len,
+                            int dontunmap) {
     Mem *m = p->mem;
     const MemRegion *r = mem_region(m, old);
     char name[64];
@@ -318,8 +354,10 @@ static int64_t move_mapping(Proc *p, uint64_t old, uint64_t old_len, uint64_t ds
         if (s && d) memcpy(d, tmp, PAGE_SIZE);
         if (pr != prot) mem_protect(m, dst + o, PAGE_SIZE, pr);
     }
-    if (dontunmap) mem_map(m, old, old_len, prot, name);
-    else mem_unmap(m, old, old_len);
+    if (dontunmap)
+        mem_map(m, old, old_len, prot, name);
+    else
+        mem_unmap(m, old, old_len);
     return (int64_t)dst;
 }
 
@@ -360,6 +398,7 @@ int64_t sys_mremap(Proc *p, const uint64_t a[6]) {
     }
     /* Grow in place when the pages after it are free. */
     uint64_t tail = old + old_len, grow = new_len - old_len;
+    if ((mem_page_prot(m, old) & MEM_W) && !vm_enough_memory(grow)) return -ENOMEM;
     if (tail <= USER_TOP - grow && range_free(m, tail, grow)) {
         const MemRegion *r = mem_region(m, tail - PAGE_SIZE);
         char name[64];
@@ -368,6 +407,7 @@ int64_t sys_mremap(Proc *p, const uint64_t a[6]) {
             return (int64_t)old;
     }
     if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+    if (!vm_enough_memory(new_len - old_len)) return -ENOMEM;
     uint64_t dst = place(p, 0, new_len, 0);
     if (!dst) return -ENOMEM;
     return move_mapping(p, old, old_len, dst, new_len, 0);
@@ -406,14 +446,33 @@ int64_t sys_madvise(Proc *p, const uint64_t a[6]) {
     uint64_t start = a[0], len;
     int advice = (int)a[2];
     switch (advice) {
-    case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
-    case MADV_DONTNEED: case MADV_FREE: case MADV_REMOVE: case MADV_DONTFORK: case MADV_DOFORK:
-    case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
-    case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK: case MADV_KEEPONFORK:
-    case MADV_COLD: case MADV_PAGEOUT: case 22 /* POPULATE_READ */: case 23 /* POPULATE_WRITE */:
-    case 24 /* DONTNEED_LOCKED */: case 25 /* COLLAPSE */: case MADV_HWPOISON: case 101:
-    case 102 /* GUARD_INSTALL */: case 103 /* GUARD_REMOVE */:
-        break;
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DONTNEED:
+    case MADV_FREE:
+    case MADV_REMOVE:
+    case MADV_DONTFORK:
+    case MADV_DOFORK:
+    case MADV_MERGEABLE:
+    case MADV_UNMERGEABLE:
+    case MADV_HUGEPAGE:
+    case MADV_NOHUGEPAGE:
+    case MADV_DONTDUMP:
+    case MADV_DODUMP:
+    case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK:
+    case MADV_COLD:
+    case MADV_PAGEOUT:
+    case 22 /* POPULATE_READ */:
+    case 23 /* POPULATE_WRITE */:
+    case 24 /* DONTNEED_LOCKED */:
+    case 25 /* COLLAPSE */:
+    case MADV_HWPOISON:
+    case 101:
+    case 102 /* GUARD_INSTALL */:
+    case 103 /* GUARD_REMOVE */: break;
     default: return -EINVAL;
     }
     int r = range_arg(start, a[1], &len, -EINVAL);

@@ -15,14 +15,14 @@
 
 #include "sys_internal.h"
 
-#define SIG_BIT(s) (1ull << ((s) - 1))
+#define SIG_BIT(s)  (1ull << ((s)-1))
 #define KERNEL_ONLY (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
 
 /* Linux clears sa_flags bits it does not know (so programs can probe for
  * them); these are the ones a 64-bit sigaction keeps. */
-#define SA_KNOWN                                                                                  \
+#define SA_KNOWN                                                                                   \
     (0x1ull /* NOCLDSTOP */ | 0x2 /* NOCLDWAIT */ | 0x4 /* SIGINFO */ | 0x800 /* EXPOSE_TAGBITS */ \
-     | 0x04000000 /* RESTORER */ | 0x08000000 /* ONSTACK */ | 0x10000000 /* RESTART */           \
+     | 0x04000000 /* RESTORER */ | 0x08000000 /* ONSTACK */ | 0x10000000      /* RESTART */        \
      | 0x40000000 /* NODEFER */ | 0x80000000ull /* RESETHAND */)
 
 /* Standard signals sent to ourselves while blocked stay pending (once
@@ -81,10 +81,10 @@ int64_t sys_rt_sigpending(Proc *p, const uint64_t a[6]) {
 
 /* ---- alternate signal stack ----------------------------------------------------- */
 
-#define SS_ONSTACK_ 1
-#define SS_DISABLE_ 2
+#define SS_ONSTACK_    1
+#define SS_DISABLE_    2
 #define SS_AUTODISARM_ (1u << 31)
-#define MINSIGSTKSZ_ 2048
+#define MINSIGSTKSZ_   2048
 
 static int on_altstack(Proc *p, uint64_t sp) {
     if (p->altstack_flags & (int)SS_AUTODISARM_) return 0;
@@ -133,9 +133,16 @@ static int default_stops(int sig) {
 
 static int default_core(int sig) {
     switch (sig) {
-    case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE:
-    case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
-        return 1;
+    case SIGQUIT:
+    case SIGILL:
+    case SIGTRAP:
+    case SIGABRT:
+    case SIGBUS:
+    case SIGFPE:
+    case SIGSEGV:
+    case SIGXCPU:
+    case SIGXFSZ:
+    case SIGSYS: return 1;
     default: return 0;
     }
 }
@@ -150,8 +157,9 @@ static int64_t sig_act(Proc *p, int sig) {
     uint64_t h = p->sigact[sig].handler;
     if (is_ignored(p, sig)) return 0;
     if (h != (uint64_t)SIG_DFL || default_stops(sig)) {
-        sys_report("signal", (uint64_t)sig, "signal %d to self needs %s, not implemented yet "
-                                             "(ENOSYS)",
+        sys_report("signal", (uint64_t)sig,
+                   "signal %d to self needs %s, not implemented yet "
+                   "(ENOSYS)",
                    sig, h != (uint64_t)SIG_DFL ? "handler delivery" : "job control");
         return -ENOSYS;
     }
@@ -201,8 +209,9 @@ int64_t sys_kill(Proc *p, const uint64_t a[6]) {
     /* Process groups: those containing ringside need delivery to both. */
     if (pid == 0 || pid == -1 || -pid == getpgrp()) {
         if (sig == 0) return host_ret(kill(pid, 0));
-        sys_report("kill-group", (uint64_t)sig, "kill(%d, %d) to a group including the guest "
-                                                 "not implemented (ENOSYS)",
+        sys_report("kill-group", (uint64_t)sig,
+                   "kill(%d, %d) to a group including the guest "
+                   "not implemented (ENOSYS)",
                    pid, sig);
         return -ENOSYS;
     }

@@ -24,7 +24,7 @@
  *   N getrandom flags   G sigset in   T struct timespec in
  *   r struct rlimit in (prlimit64)   j struct rlimit in (setrlimit)
  *   h struct sigaction in   Y struct itimerval in   i itimer which
- *   E mremap flags (the new address follows only with FIXED/DONTUNMAP)
+ *   E mremap flags (the new address follows only with MAYMOVE|FIXED)
  *   n msync flags
  * Output arguments, printed after the call (as the address on error):
  *   B buffer out, length = return value     y the same, bytes in \x hex
@@ -41,7 +41,7 @@
 
 #include "sys_internal.h"
 
-#define STR_MAX 32 /* strace's default -s */
+#define STR_MAX     32 /* strace's default -s */
 #define OUT_LETTERS "ByVWUZQHLJOoq12"
 
 static _Thread_local struct {
@@ -63,8 +63,10 @@ static void put(const char *fmt, ...) {
 }
 
 static void put_ptr(uint64_t v) {
-    if (v) put("0x%llx", (unsigned long long)v);
-    else put("NULL");
+    if (v)
+        put("0x%llx", (unsigned long long)v);
+    else
+        put("NULL");
 }
 
 /* Readable bytes at addr, up to max (stops at the first unreadable page). */
@@ -92,12 +94,31 @@ static void put_quoted(const uint8_t *s, size_t n, int hex) {
             continue;
         }
         switch (c) {
-        case '"': case '\\': *o++ = '\\'; *o++ = (char)c; break;
-        case '\f': *o++ = '\\'; *o++ = 'f'; break;
-        case '\n': *o++ = '\\'; *o++ = 'n'; break;
-        case '\r': *o++ = '\\'; *o++ = 'r'; break;
-        case '\t': *o++ = '\\'; *o++ = 't'; break;
-        case '\v': *o++ = '\\'; *o++ = 'v'; break;
+        case '"':
+        case '\\':
+            *o++ = '\\';
+            *o++ = (char)c;
+            break;
+        case '\f':
+            *o++ = '\\';
+            *o++ = 'f';
+            break;
+        case '\n':
+            *o++ = '\\';
+            *o++ = 'n';
+            break;
+        case '\r':
+            *o++ = '\\';
+            *o++ = 'r';
+            break;
+        case '\t':
+            *o++ = '\\';
+            *o++ = 't';
+            break;
+        case '\v':
+            *o++ = '\\';
+            *o++ = 'v';
+            break;
         default:
             if (c >= ' ' && c < 0x7f) {
                 *o++ = (char)c;
@@ -151,8 +172,10 @@ static const char *lookup(const Name *t, uint64_t v) {
 /* Unknown values in hex with strace's "<family>_???" comment. */
 static void put_enum(const Name *t, int64_t v, const char *family) {
     const char *s = lookup(t, (uint64_t)v);
-    if (s) put("%s", s);
-    else put("%#llx /* %s_??? */", (unsigned long long)v, family);
+    if (s)
+        put("%s", s);
+    else
+        put("%#llx /* %s_??? */", (unsigned long long)v, family);
 }
 
 /* Flag words: names in table order, the rest in hex; `zero` when 0. */
@@ -174,19 +197,24 @@ static void put_flags(const Name *t, uint64_t v, const char *zero, int first) {
 /* Flag words where strace marks a value with no known bit. */
 static void put_flags_c(const Name *t, uint64_t v, const char *zero, const char *family) {
     int known = 0;
-    for (const Name *q = t; q->s; q++) known |= (v & q->v) != 0;
-    if (v && !known) put("%#llx /* %s_??? */", (unsigned long long)v, family);
-    else put_flags(t, v, zero, 1);
+    for (const Name *q = t; q->s; q++)
+        known |= (v & q->v) != 0;
+    if (v && !known)
+        put("%#llx /* %s_??? */", (unsigned long long)v, family);
+    else
+        put_flags(t, v, zero, 1);
 }
 
 static const Name open_flags[] = {
-    {0100, "O_CREAT"},      {0200, "O_EXCL"},        {0400, "O_NOCTTY"},
-    {01000, "O_TRUNC"},     {02000, "O_APPEND"},     {04000, "O_NONBLOCK"},
-    {04010000, "O_SYNC"},   {010000, "O_DSYNC"},     {040000, "O_DIRECT"},
-    {0100000, ""},          /* O_LARGEFILE: forced on x86-64; strace hides it */
-    {0400000, "O_NOFOLLOW"}, {01000000, "O_NOATIME"}, {02000000, "O_CLOEXEC"},
-    {010000000, "O_PATH"},  {020200000, "O_TMPFILE"}, {0200000, "O_DIRECTORY"},
-    {020000, "FASYNC"},     {0, NULL}};
+    {0100, "O_CREAT"},        {0200, "O_EXCL"},
+    {0400, "O_NOCTTY"},       {01000, "O_TRUNC"},
+    {02000, "O_APPEND"},      {04000, "O_NONBLOCK"},
+    {04010000, "O_SYNC"},     {010000, "O_DSYNC"},
+    {040000, "O_DIRECT"},     {0100000, ""}, /* O_LARGEFILE: forced on x86-64; strace hides it */
+    {0400000, "O_NOFOLLOW"},  {01000000, "O_NOATIME"},
+    {02000000, "O_CLOEXEC"},  {010000000, "O_PATH"},
+    {020200000, "O_TMPFILE"}, {0200000, "O_DIRECTORY"},
+    {020000, "FASYNC"},       {0, NULL}};
 
 static void put_open_flags(uint64_t v, int accmode) {
     uint32_t f = (uint32_t)v;
@@ -205,52 +233,71 @@ static void put_open_flags(uint64_t v, int accmode) {
             f &= ~(uint32_t)t->v;
         }
     }
-    if (f) put("%s%#x", first ? "" : "|", f);
-    else if (first) put("0");
+    if (f)
+        put("%s%#x", first ? "" : "|", f);
+    else if (first)
+        put("0");
 }
 
-static const Name prot_flags[] = {{1, "PROT_READ"},         {2, "PROT_WRITE"},
-                                  {4, "PROT_EXEC"},         {8, "PROT_SEM"},
-                                  {0x01000000, "PROT_GROWSDOWN"}, {0x02000000, "PROT_GROWSUP"},
+static const Name prot_flags[] = {{1, "PROT_READ"},
+                                  {2, "PROT_WRITE"},
+                                  {4, "PROT_EXEC"},
+                                  {8, "PROT_SEM"},
+                                  {0x01000000, "PROT_GROWSDOWN"},
+                                  {0x02000000, "PROT_GROWSUP"},
                                   {0, NULL}};
 
-static const Name map_flags[] = {
-    {0x10, "MAP_FIXED"},        {0x20, "MAP_ANONYMOUS"},   {0x40, "MAP_32BIT"},
-    {0x4000, "MAP_NORESERVE"},  {0x8000, "MAP_POPULATE"},  {0x10000, "MAP_NONBLOCK"},
-    {0x100, "MAP_GROWSDOWN"},   {0x800, "MAP_DENYWRITE"},  {0x1000, "MAP_EXECUTABLE"},
-    {0x2000, "MAP_LOCKED"},     {0x20000, "MAP_STACK"},    {0x40000, "MAP_HUGETLB"},
-    {0x80000, "MAP_SYNC"},      {0x100000, "MAP_FIXED_NOREPLACE"}, {0, NULL}};
+static const Name map_flags[] = {{0x10, "MAP_FIXED"},
+                                 {0x20, "MAP_ANONYMOUS"},
+                                 {0x40, "MAP_32BIT"},
+                                 {0x4000, "MAP_NORESERVE"},
+                                 {0x8000, "MAP_POPULATE"},
+                                 {0x10000, "MAP_NONBLOCK"},
+                                 {0x100, "MAP_GROWSDOWN"},
+                                 {0x800, "MAP_DENYWRITE"},
+                                 {0x1000, "MAP_EXECUTABLE"},
+                                 {0x2000, "MAP_LOCKED"},
+                                 {0x20000, "MAP_STACK"},
+                                 {0x40000, "MAP_HUGETLB"},
+                                 {0x80000, "MAP_SYNC"},
+                                 {0x100000, "MAP_FIXED_NOREPLACE"},
+                                 {0, NULL}};
 
 static void put_map_flags(uint64_t v) {
     uint32_t f = (uint32_t)v;
     static const char *const type[] = {"MAP_FILE", "MAP_SHARED", "MAP_PRIVATE",
                                        "MAP_SHARED_VALIDATE"};
-    if ((f & 0xf) < 4) put("%s", type[f & 0xf]);
-    else put("%#x /* MAP_??? */", f & 0xf);
+    if ((f & 0xf) < 4)
+        put("%s", type[f & 0xf]);
+    else
+        put("%#x /* MAP_??? */", f & 0xf);
     uint32_t huge = f >> 26;
     put_flags(map_flags, f & ~0xfu & ~(0x3fu << 26), NULL, 0);
     if (huge) put("|%u<<MAP_HUGE_SHIFT", huge);
 }
 
-static const Name at_flags[] = {{0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"},
-                                {0x400, "AT_SYMLINK_FOLLOW"},   {0x800, "AT_NO_AUTOMOUNT"},
-                                {0x1000, "AT_EMPTY_PATH"},      {0x2000, "AT_STATX_FORCE_SYNC"},
-                                {0x4000, "AT_STATX_DONT_SYNC"}, {0x8000, "AT_RECURSIVE"},
-                                {0, NULL}};
+static const Name at_flags[] = {
+    {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"},   {0x400, "AT_SYMLINK_FOLLOW"},
+    {0x800, "AT_NO_AUTOMOUNT"},     {0x1000, "AT_EMPTY_PATH"}, {0x2000, "AT_STATX_FORCE_SYNC"},
+    {0x4000, "AT_STATX_DONT_SYNC"}, {0x8000, "AT_RECURSIVE"},  {0, NULL}};
 static const Name access_at_flags[] = {
     {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_EACCESS"}, {0x1000, "AT_EMPTY_PATH"}, {0, NULL}};
 
 static const char *const sig_names[] = {
-    "0",       "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT", "SIGBUS",
-    "SIGFPE",  "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",   "SIGPIPE", "SIGALRM", "SIGTERM",
-    "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",   "SIGTTIN", "SIGTTOU", "SIGURG",
-    "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH",  "SIGIO",   "SIGPWR",  "SIGSYS"};
+    "0",         "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",
+    "SIGFPE",    "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM",
+    "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",
+    "SIGXCPU",   "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS"};
 
 static void put_signal(int64_t s) {
-    if (s >= 0 && s < 32) put("%s", sig_names[s]);
-    else if (s == 32) put("SIGRTMIN");
-    else if (s > 32 && s <= 64) put("SIGRT_%d", (int)(s - 32));
-    else put("%lld", (long long)s);
+    if (s >= 0 && s < 32)
+        put("%s", sig_names[s]);
+    else if (s == 32)
+        put("SIGRTMIN");
+    else if (s > 32 && s <= 64)
+        put("SIGRT_%d", (int)(s - 32));
+    else
+        put("%lld", (long long)s);
 }
 
 static void put_sigset(Proc *p, uint64_t addr) {
@@ -265,9 +312,12 @@ static void put_sigset(Proc *p, uint64_t addr) {
         if (!(set & (1ull << (s - 1)))) continue;
         if (!first) put(" ");
         first = 0;
-        if (s < 32) put("%s", sig_names[s] + 3);
-        else if (s == 32) put("RTMIN");
-        else put("RT_%d", s - 32);
+        if (s < 32)
+            put("%s", sig_names[s] + 3);
+        else if (s == 32)
+            put("RTMIN");
+        else
+            put("RT_%d", s - 32);
     }
     put("]");
 }
@@ -281,9 +331,12 @@ static void put_timespec(Proc *p, uint64_t addr) {
 
 /* {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}, as strace writes it. */
 static void put_rlim_val(uint64_t v, int is64) {
-    if (v == ~0ull) put("RLIM%s_INFINITY", is64 ? "64" : "");
-    else if (v && v % 1024 == 0) put("%llu*1024", (unsigned long long)(v / 1024));
-    else put("%llu", (unsigned long long)v);
+    if (v == ~0ull)
+        put("RLIM%s_INFINITY", is64 ? "64" : "");
+    else if (v && v % 1024 == 0)
+        put("%llu*1024", (unsigned long long)(v / 1024));
+    else
+        put("%llu", (unsigned long long)v);
 }
 
 static void put_rlimit(Proc *p, uint64_t addr, int is64) {
@@ -308,9 +361,9 @@ static void put_stat(Proc *p, uint64_t addr) {
     memcpy(&mode, st + 24, 4);
     memcpy(&rdev, st + 40, 8);
     memcpy(&size, st + 48, 8);
-    static const Name types[] = {{0140000, "S_IFSOCK"}, {0120000, "S_IFLNK"}, {0100000, "S_IFREG"},
-                                 {060000, "S_IFBLK"},   {040000, "S_IFDIR"},  {020000, "S_IFCHR"},
-                                 {010000, "S_IFIFO"},   {0, NULL}};
+    static const Name types[] = {
+        {0140000, "S_IFSOCK"}, {0120000, "S_IFLNK"}, {0100000, "S_IFREG"}, {060000, "S_IFBLK"},
+        {040000, "S_IFDIR"},   {020000, "S_IFCHR"},  {010000, "S_IFIFO"},  {0, NULL}};
     const char *t = lookup(types, mode & 0170000);
     put("{st_mode=");
     if (t) put("%s|", t);
@@ -322,7 +375,8 @@ static void put_stat(Proc *p, uint64_t addr) {
         put(", st_rdev=makedev(%#llx, %#llx)",
             (unsigned long long)(((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffull)),
             (unsigned long long)((rdev & 0xff) | ((rdev >> 12) & ~0xffull)));
-    else put(", st_size=%lld", (long long)size);
+    else
+        put(", st_size=%lld", (long long)size);
     put(", ...}");
 }
 
@@ -340,97 +394,159 @@ static void put_iovec(Proc *p, uint64_t addr, uint64_t cnt, int64_t limit) {
             break;
         }
         if (copy_from_user(p, iov, addr + i * 16, 16)) {
-            if (i) put(", ...");
-            else put("%#llx", (unsigned long long)addr);
+            if (i)
+                put(", ...");
+            else
+                put("%#llx", (unsigned long long)addr);
             break;
         }
         uint64_t show = iov[1];
         if (limit >= 0 && show > (uint64_t)limit) show = (uint64_t)limit;
         put("%s{iov_base=", i ? ", " : "");
-        if (limit == -2) put_ptr(iov[0]);
-        else put_buf(p, iov[0], show, 0);
+        if (limit == -2)
+            put_ptr(iov[0]);
+        else
+            put_buf(p, iov[0], show, 0);
         put(", iov_len=%llu}", (unsigned long long)iov[1]);
         if (limit >= 0) limit -= (int64_t)show;
     }
     put("]");
 }
 
-static const Name fcntl_cmds[] = {
-    {0, "F_DUPFD"},       {1, "F_GETFD"},         {2, "F_SETFD"},          {3, "F_GETFL"},
-    {4, "F_SETFL"},       {5, "F_GETLK"},         {6, "F_SETLK"},          {7, "F_SETLKW"},
-    {8, "F_SETOWN"},      {9, "F_GETOWN"},        {10, "F_SETSIG"},        {11, "F_GETSIG"},
-    {15, "F_SETOWN_EX"},  {16, "F_GETOWN_EX"},    {17, "F_GETOWNER_UIDS"}, {36, "F_OFD_GETLK"},
-    {37, "F_OFD_SETLK"},  {38, "F_OFD_SETLKW"},   {1024, "F_SETLEASE"},    {1025, "F_GETLEASE"},
-    {1026, "F_NOTIFY"},   {1027, "F_DUPFD_QUERY"}, {1030, "F_DUPFD_CLOEXEC"}, {1031, "F_SETPIPE_SZ"},
-    {1032, "F_GETPIPE_SZ"}, {1033, "F_ADD_SEALS"}, {1034, "F_GET_SEALS"},  {1035, "F_GET_RW_HINT"},
-    {1036, "F_SET_RW_HINT"}, {1037, "F_GET_FILE_RW_HINT"}, {1038, "F_SET_FILE_RW_HINT"},
-    {0, NULL}};
+static const Name fcntl_cmds[] = {{0, "F_DUPFD"},
+                                  {1, "F_GETFD"},
+                                  {2, "F_SETFD"},
+                                  {3, "F_GETFL"},
+                                  {4, "F_SETFL"},
+                                  {5, "F_GETLK"},
+                                  {6, "F_SETLK"},
+                                  {7, "F_SETLKW"},
+                                  {8, "F_SETOWN"},
+                                  {9, "F_GETOWN"},
+                                  {10, "F_SETSIG"},
+                                  {11, "F_GETSIG"},
+                                  {15, "F_SETOWN_EX"},
+                                  {16, "F_GETOWN_EX"},
+                                  {17, "F_GETOWNER_UIDS"},
+                                  {36, "F_OFD_GETLK"},
+                                  {37, "F_OFD_SETLK"},
+                                  {38, "F_OFD_SETLKW"},
+                                  {1024, "F_SETLEASE"},
+                                  {1025, "F_GETLEASE"},
+                                  {1026, "F_NOTIFY"},
+                                  {1027, "F_DUPFD_QUERY"},
+                                  {1030, "F_DUPFD_CLOEXEC"},
+                                  {1031, "F_SETPIPE_SZ"},
+                                  {1032, "F_GETPIPE_SZ"},
+                                  {1033, "F_ADD_SEALS"},
+                                  {1034, "F_GET_SEALS"},
+                                  {1035, "F_GET_RW_HINT"},
+                                  {1036, "F_SET_RW_HINT"},
+                                  {1037, "F_GET_FILE_RW_HINT"},
+                                  {1038, "F_SET_FILE_RW_HINT"},
+                                  {0, NULL}};
 
 static const Name ioctl_names[] = {
-    {0x5401, "TCGETS"},     {0x5402, "TCSETS"},     {0x5403, "TCSETSW"},    {0x5404, "TCSETSF"},
-    {0x5405, "TCGETA"},     {0x5406, "TCSETA"},     {0x5407, "TCSETAW"},    {0x5408, "TCSETAF"},
-    {0x5409, "TCSBRK"},     {0x540a, "TCXONC"},     {0x540b, "TCFLSH"},     {0x540c, "TIOCEXCL"},
-    {0x540d, "TIOCNXCL"},   {0x540e, "TIOCSCTTY"},  {0x540f, "TIOCGPGRP"},  {0x5410, "TIOCSPGRP"},
-    {0x5411, "TIOCOUTQ"},   {0x5412, "TIOCSTI"},    {0x5413, "TIOCGWINSZ"}, {0x5414, "TIOCSWINSZ"},
-    {0x541b, "FIONREAD"},   {0x5420, "TIOCPKT"},    {0x5421, "FIONBIO"},    {0x5422, "TIOCNOTTY"},
-    {0x5429, "TIOCGSID"},   {0x802c542a, "TCGETS2"}, {0x402c542b, "TCSETS2"},
-    {0x402c542c, "TCSETSW2"}, {0x402c542d, "TCSETSF2"}, {0x80045430, "TIOCGPTN"},
-    {0x40045431, "TIOCSPTLCK"}, {0x5441, "TIOCGPTPEER"}, {0x5450, "FIONCLEX"},
-    {0x5451, "FIOCLEX"},    {0x5452, "FIOASYNC"},   {0, NULL}};
+    {0x5401, "TCGETS"},         {0x5402, "TCSETS"},       {0x5403, "TCSETSW"},
+    {0x5404, "TCSETSF"},        {0x5405, "TCGETA"},       {0x5406, "TCSETA"},
+    {0x5407, "TCSETAW"},        {0x5408, "TCSETAF"},      {0x5409, "TCSBRK"},
+    {0x540a, "TCXONC"},         {0x540b, "TCFLSH"},       {0x540c, "TIOCEXCL"},
+    {0x540d, "TIOCNXCL"},       {0x540e, "TIOCSCTTY"},    {0x540f, "TIOCGPGRP"},
+    {0x5410, "TIOCSPGRP"},      {0x5411, "TIOCOUTQ"},     {0x5412, "TIOCSTI"},
+    {0x5413, "TIOCGWINSZ"},     {0x5414, "TIOCSWINSZ"},   {0x541b, "FIONREAD"},
+    {0x5420, "TIOCPKT"},        {0x5421, "FIONBIO"},      {0x5422, "TIOCNOTTY"},
+    {0x5429, "TIOCGSID"},       {0x802c542a, "TCGETS2"},  {0x402c542b, "TCSETS2"},
+    {0x402c542c, "TCSETSW2"},   {0x402c542d, "TCSETSF2"}, {0x80045430, "TIOCGPTN"},
+    {0x40045431, "TIOCSPTLCK"}, {0x5441, "TIOCGPTPEER"},  {0x5450, "FIONCLEX"},
+    {0x5451, "FIOCLEX"},        {0x5452, "FIOASYNC"},     {0, NULL}};
 
-static const Name arch_prctl_codes[] = {
-    {0x1001, "ARCH_SET_GS"},        {0x1002, "ARCH_SET_FS"},        {0x1003, "ARCH_GET_FS"},
-    {0x1004, "ARCH_GET_GS"},        {0x1011, "ARCH_GET_CPUID"},     {0x1012, "ARCH_SET_CPUID"},
-    {0x1021, "ARCH_GET_XCOMP_SUPP"}, {0x1022, "ARCH_GET_XCOMP_PERM"},
-    {0x1023, "ARCH_REQ_XCOMP_PERM"}, {0x2001, "ARCH_MAP_VDSO_X32"}, {0x2002, "ARCH_MAP_VDSO_32"},
-    {0x2003, "ARCH_MAP_VDSO_64"},   {0x4001, "ARCH_GET_UNTAG_MASK"},
-    {0x4002, "ARCH_ENABLE_TAGGED_ADDR"}, {0x4003, "ARCH_GET_MAX_TAG_BITS"},
-    {0x5001, "ARCH_SHSTK_ENABLE"},  {0x5002, "ARCH_SHSTK_DISABLE"}, {0x5005, "ARCH_SHSTK_STATUS"},
-    {0, NULL}};
+static const Name arch_prctl_codes[] = {{0x1001, "ARCH_SET_GS"},
+                                        {0x1002, "ARCH_SET_FS"},
+                                        {0x1003, "ARCH_GET_FS"},
+                                        {0x1004, "ARCH_GET_GS"},
+                                        {0x1011, "ARCH_GET_CPUID"},
+                                        {0x1012, "ARCH_SET_CPUID"},
+                                        {0x1021, "ARCH_GET_XCOMP_SUPP"},
+                                        {0x1022, "ARCH_GET_XCOMP_PERM"},
+                                        {0x1023, "ARCH_REQ_XCOMP_PERM"},
+                                        {0x2001, "ARCH_MAP_VDSO_X32"},
+                                        {0x2002, "ARCH_MAP_VDSO_32"},
+                                        {0x2003, "ARCH_MAP_VDSO_64"},
+                                        {0x4001, "ARCH_GET_UNTAG_MASK"},
+                                        {0x4002, "ARCH_ENABLE_TAGGED_ADDR"},
+                                        {0x4003, "ARCH_GET_MAX_TAG_BITS"},
+                                        {0x5001, "ARCH_SHSTK_ENABLE"},
+                                        {0x5002, "ARCH_SHSTK_DISABLE"},
+                                        {0x5005, "ARCH_SHSTK_STATUS"},
+                                        {0, NULL}};
 
-static const Name whence_names[] = {{0, "SEEK_SET"}, {1, "SEEK_CUR"}, {2, "SEEK_END"},
+static const Name whence_names[] = {{0, "SEEK_SET"},  {1, "SEEK_CUR"},  {2, "SEEK_END"},
                                     {3, "SEEK_DATA"}, {4, "SEEK_HOLE"}, {0, NULL}};
 static const Name clock_names[] = {
-    {0, "CLOCK_REALTIME"},         {1, "CLOCK_MONOTONIC"},        {2, "CLOCK_PROCESS_CPUTIME_ID"},
-    {3, "CLOCK_THREAD_CPUTIME_ID"}, {4, "CLOCK_MONOTONIC_RAW"},   {5, "CLOCK_REALTIME_COARSE"},
-    {6, "CLOCK_MONOTONIC_COARSE"}, {7, "CLOCK_BOOTTIME"},         {8, "CLOCK_REALTIME_ALARM"},
-    {9, "CLOCK_BOOTTIME_ALARM"},   {11, "CLOCK_TAI"},             {0, NULL}};
+    {0, "CLOCK_REALTIME"},          {1, "CLOCK_MONOTONIC"},     {2, "CLOCK_PROCESS_CPUTIME_ID"},
+    {3, "CLOCK_THREAD_CPUTIME_ID"}, {4, "CLOCK_MONOTONIC_RAW"}, {5, "CLOCK_REALTIME_COARSE"},
+    {6, "CLOCK_MONOTONIC_COARSE"},  {7, "CLOCK_BOOTTIME"},      {8, "CLOCK_REALTIME_ALARM"},
+    {9, "CLOCK_BOOTTIME_ALARM"},    {11, "CLOCK_TAI"},          {0, NULL}};
 static const Name how_names[] = {
     {0, "SIG_BLOCK"}, {1, "SIG_UNBLOCK"}, {2, "SIG_SETMASK"}, {0, NULL}};
-static const Name rlimit_names[] = {
-    {0, "RLIMIT_CPU"},      {1, "RLIMIT_FSIZE"},      {2, "RLIMIT_DATA"},    {3, "RLIMIT_STACK"},
-    {4, "RLIMIT_CORE"},     {5, "RLIMIT_RSS"},        {6, "RLIMIT_NPROC"},   {7, "RLIMIT_NOFILE"},
-    {8, "RLIMIT_MEMLOCK"},  {9, "RLIMIT_AS"},         {10, "RLIMIT_LOCKS"},  {11, "RLIMIT_SIGPENDING"},
-    {12, "RLIMIT_MSGQUEUE"}, {13, "RLIMIT_NICE"},     {14, "RLIMIT_RTPRIO"}, {15, "RLIMIT_RTTIME"},
-    {0, NULL}};
-static const Name futex_cmds[] = {
-    {0, "FUTEX_WAIT"},        {1, "FUTEX_WAKE"},           {2, "FUTEX_FD"},
-    {3, "FUTEX_REQUEUE"},     {4, "FUTEX_CMP_REQUEUE"},    {5, "FUTEX_WAKE_OP"},
-    {6, "FUTEX_LOCK_PI"},     {7, "FUTEX_UNLOCK_PI"},      {8, "FUTEX_TRYLOCK_PI"},
-    {9, "FUTEX_WAIT_BITSET"}, {10, "FUTEX_WAKE_BITSET"},   {11, "FUTEX_WAIT_REQUEUE_PI"},
-    {12, "FUTEX_CMP_REQUEUE_PI"}, {13, "FUTEX_LOCK_PI2"},  {0, NULL}};
+static const Name rlimit_names[] = {{0, "RLIMIT_CPU"},
+                                    {1, "RLIMIT_FSIZE"},
+                                    {2, "RLIMIT_DATA"},
+                                    {3, "RLIMIT_STACK"},
+                                    {4, "RLIMIT_CORE"},
+                                    {5, "RLIMIT_RSS"},
+                                    {6, "RLIMIT_NPROC"},
+                                    {7, "RLIMIT_NOFILE"},
+                                    {8, "RLIMIT_MEMLOCK"},
+                                    {9, "RLIMIT_AS"},
+                                    {10, "RLIMIT_LOCKS"},
+                                    {11, "RLIMIT_SIGPENDING"},
+                                    {12, "RLIMIT_MSGQUEUE"},
+                                    {13, "RLIMIT_NICE"},
+                                    {14, "RLIMIT_RTPRIO"},
+                                    {15, "RLIMIT_RTTIME"},
+                                    {0, NULL}};
+static const Name futex_cmds[] = {{0, "FUTEX_WAIT"},
+                                  {1, "FUTEX_WAKE"},
+                                  {2, "FUTEX_FD"},
+                                  {3, "FUTEX_REQUEUE"},
+                                  {4, "FUTEX_CMP_REQUEUE"},
+                                  {5, "FUTEX_WAKE_OP"},
+                                  {6, "FUTEX_LOCK_PI"},
+                                  {7, "FUTEX_UNLOCK_PI"},
+                                  {8, "FUTEX_TRYLOCK_PI"},
+                                  {9, "FUTEX_WAIT_BITSET"},
+                                  {10, "FUTEX_WAKE_BITSET"},
+                                  {11, "FUTEX_WAIT_REQUEUE_PI"},
+                                  {12, "FUTEX_CMP_REQUEUE_PI"},
+                                  {13, "FUTEX_LOCK_PI2"},
+                                  {0, NULL}};
 static const Name access_modes[] = {{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"}, {0, NULL}};
-static const Name madv_names[] = {
-    {0, "MADV_NORMAL"},     {1, "MADV_RANDOM"},      {2, "MADV_SEQUENTIAL"},
-    {3, "MADV_WILLNEED"},   {4, "MADV_DONTNEED"},    {8, "MADV_FREE"},
-    {9, "MADV_REMOVE"},     {10, "MADV_DONTFORK"},   {11, "MADV_DOFORK"},
-    {12, "MADV_MERGEABLE"}, {13, "MADV_UNMERGEABLE"}, {14, "MADV_HUGEPAGE"},
-    {15, "MADV_NOHUGEPAGE"}, {16, "MADV_DONTDUMP"},  {17, "MADV_DODUMP"},
-    {18, "MADV_WIPEONFORK"}, {19, "MADV_KEEPONFORK"}, {20, "MADV_COLD"},
-    {21, "MADV_PAGEOUT"},   {22, "MADV_POPULATE_READ"}, {23, "MADV_POPULATE_WRITE"},
-    {24, "MADV_DONTNEED_LOCKED"}, {25, "MADV_COLLAPSE"}, {100, "MADV_HWPOISON"},
-    {101, "MADV_SOFT_OFFLINE"}, {102, "MADV_GUARD_INSTALL"}, {103, "MADV_GUARD_REMOVE"},
-    {0, NULL}};
+static const Name madv_names[] = {{0, "MADV_NORMAL"},          {1, "MADV_RANDOM"},
+                                  {2, "MADV_SEQUENTIAL"},      {3, "MADV_WILLNEED"},
+                                  {4, "MADV_DONTNEED"},        {8, "MADV_FREE"},
+                                  {9, "MADV_REMOVE"},          {10, "MADV_DONTFORK"},
+                                  {11, "MADV_DOFORK"},         {12, "MADV_MERGEABLE"},
+                                  {13, "MADV_UNMERGEABLE"},    {14, "MADV_HUGEPAGE"},
+                                  {15, "MADV_NOHUGEPAGE"},     {16, "MADV_DONTDUMP"},
+                                  {17, "MADV_DODUMP"},         {18, "MADV_WIPEONFORK"},
+                                  {19, "MADV_KEEPONFORK"},     {20, "MADV_COLD"},
+                                  {21, "MADV_PAGEOUT"},        {22, "MADV_POPULATE_READ"},
+                                  {23, "MADV_POPULATE_WRITE"}, {24, "MADV_DONTNEED_LOCKED"},
+                                  {25, "MADV_COLLAPSE"},       {100, "MADV_HWPOISON"},
+                                  {101, "MADV_SOFT_OFFLINE"},  {102, "MADV_GUARD_INSTALL"},
+                                  {103, "MADV_GUARD_REMOVE"},  {0, NULL}};
 static const Name itimer_names[] = {
     {0, "ITIMER_REAL"}, {1, "ITIMER_VIRTUAL"}, {2, "ITIMER_PROF"}, {0, NULL}};
 static const Name mremap_flags[] = {
     {1, "MREMAP_MAYMOVE"}, {2, "MREMAP_FIXED"}, {4, "MREMAP_DONTUNMAP"}, {0, NULL}};
 static const Name msync_flags[] = {
     {4, "MS_SYNC"}, {1, "MS_ASYNC"}, {2, "MS_INVALIDATE"}, {0, NULL}};
-static const Name sa_flags[] = {
-    {0x04000000, "SA_RESTORER"}, {0x08000000, "SA_ONSTACK"}, {0x10000000, "SA_RESTART"},
-    {0x20000000, "SA_INTERRUPT"}, {0x40000000, "SA_NODEFER"}, {0x80000000ull, "SA_RESETHAND"},
-    {4, "SA_SIGINFO"}, {1, "SA_NOCLDSTOP"}, {2, "SA_NOCLDWAIT"}, {0, NULL}};
+static const Name sa_flags[] = {{0x04000000, "SA_RESTORER"}, {0x08000000, "SA_ONSTACK"},
+                                {0x10000000, "SA_RESTART"},  {0x20000000, "SA_INTERRUPT"},
+                                {0x40000000, "SA_NODEFER"},  {0x80000000ull, "SA_RESETHAND"},
+                                {4, "SA_SIGINFO"},           {1, "SA_NOCLDSTOP"},
+                                {2, "SA_NOCLDWAIT"},         {0, NULL}};
 static const Name grnd_flags[] = {
     {1, "GRND_NONBLOCK"}, {2, "GRND_RANDOM"}, {4, "GRND_INSECURE"}, {0, NULL}};
 
@@ -440,9 +556,12 @@ static void put_sigaction(Proc *p, uint64_t addr) {
     if (!addr) return put("NULL");
     if (copy_from_user(p, sa, addr, sizeof sa)) return put_ptr(addr);
     put("{sa_handler=");
-    if (sa[0] == 0) put("SIG_DFL");
-    else if (sa[0] == 1) put("SIG_IGN");
-    else put("%#llx", (unsigned long long)sa[0]);
+    if (sa[0] == 0)
+        put("SIG_DFL");
+    else if (sa[0] == 1)
+        put("SIG_IGN");
+    else
+        put("%#llx", (unsigned long long)sa[0]);
     put(", sa_mask=");
     put_sigset(p, addr + 24);
     put(", sa_flags=");
@@ -478,21 +597,39 @@ static void put_futex(Proc *p, const uint64_t *a) {
     uint64_t op = a[1];
     int cmd = (int)(op & ~384ull); /* without PRIVATE and CLOCK_REALTIME */
     const char *s = lookup(futex_cmds, (uint64_t)cmd);
-    if (s) put("%s%s", s, (op & 128) ? "_PRIVATE" : "");
-    else put("%#llx /* FUTEX_??? */", (unsigned long long)(op & ~384ull));
+    if (s)
+        put("%s%s", s, (op & 128) ? "_PRIVATE" : "");
+    else
+        put("%#llx /* FUTEX_??? */", (unsigned long long)(op & ~384ull));
     if (op & 256) put("|FUTEX_CLOCK_REALTIME");
     L.stop = 1;
     put(", %u", (unsigned)a[2]);
     switch (cmd) {
-    case 0: case 11: put(", "); put_timespec(p, a[3]); break;     /* WAIT, WAIT_REQUEUE_PI */
-    case 1: case 7: case 8: break;                                 /* WAKE, UNLOCK_PI, TRYLOCK_PI */
-    case 6: case 13: put(", "); put_timespec(p, a[3]); break;      /* LOCK_PI, LOCK_PI2 */
+    case 0:
+    case 11:
+        put(", ");
+        put_timespec(p, a[3]);
+        break; /* WAIT, WAIT_REQUEUE_PI */
+    case 1:
+    case 7:
+    case 8: break; /* WAKE, UNLOCK_PI, TRYLOCK_PI */
+    case 6:
+    case 13:
+        put(", ");
+        put_timespec(p, a[3]);
+        break; /* LOCK_PI, LOCK_PI2 */
     case 3: put(", %u, %#llx", (unsigned)a[3], (unsigned long long)a[4]); break;
-    case 4: case 5: case 12:
+    case 4:
+    case 5:
+    case 12:
         put(", %u, %#llx, %#llx", (unsigned)a[3], (unsigned long long)a[4],
             (unsigned long long)(uint32_t)a[5]);
         break;
-    case 9: put(", "); put_timespec(p, a[3]); put(", %#llx", (unsigned long long)(uint32_t)a[5]); break;
+    case 9:
+        put(", ");
+        put_timespec(p, a[3]);
+        put(", %#llx", (unsigned long long)(uint32_t)a[5]);
+        break;
     case 10: put(", %#llx", (unsigned long long)(uint32_t)a[5]); break;
     default:
         put(", ");
@@ -503,16 +640,32 @@ static void put_futex(Proc *p, const uint64_t *a) {
     }
 }
 
-static const Name prctl_names[] = {
-    {1, "PR_SET_PDEATHSIG"},   {2, "PR_GET_PDEATHSIG"},    {3, "PR_GET_DUMPABLE"},
-    {4, "PR_SET_DUMPABLE"},    {7, "PR_GET_KEEPCAPS"},     {8, "PR_SET_KEEPCAPS"},
-    {15, "PR_SET_NAME"},       {16, "PR_GET_NAME"},        {21, "PR_GET_SECCOMP"},
-    {22, "PR_SET_SECCOMP"},    {23, "PR_CAPBSET_READ"},    {29, "PR_SET_TIMERSLACK"},
-    {30, "PR_GET_TIMERSLACK"}, {33, "PR_MCE_KILL"},        {34, "PR_MCE_KILL_GET"},
-    {36, "PR_SET_CHILD_SUBREAPER"}, {37, "PR_GET_CHILD_SUBREAPER"},
-    {38, "PR_SET_NO_NEW_PRIVS"}, {39, "PR_GET_NO_NEW_PRIVS"}, {40, "PR_GET_TID_ADDRESS"},
-    {41, "PR_SET_THP_DISABLE"}, {42, "PR_GET_THP_DISABLE"}, {47, "PR_CAP_AMBIENT"},
-    {0x53564d41, "PR_SET_VMA"}, {0x59616d61, "PR_SET_PTRACER"}, {0, NULL}};
+static const Name prctl_names[] = {{1, "PR_SET_PDEATHSIG"},
+                                   {2, "PR_GET_PDEATHSIG"},
+                                   {3, "PR_GET_DUMPABLE"},
+                                   {4, "PR_SET_DUMPABLE"},
+                                   {7, "PR_GET_KEEPCAPS"},
+                                   {8, "PR_SET_KEEPCAPS"},
+                                   {15, "PR_SET_NAME"},
+                                   {16, "PR_GET_NAME"},
+                                   {21, "PR_GET_SECCOMP"},
+                                   {22, "PR_SET_SECCOMP"},
+                                   {23, "PR_CAPBSET_READ"},
+                                   {29, "PR_SET_TIMERSLACK"},
+                                   {30, "PR_GET_TIMERSLACK"},
+                                   {33, "PR_MCE_KILL"},
+                                   {34, "PR_MCE_KILL_GET"},
+                                   {36, "PR_SET_CHILD_SUBREAPER"},
+                                   {37, "PR_GET_CHILD_SUBREAPER"},
+                                   {38, "PR_SET_NO_NEW_PRIVS"},
+                                   {39, "PR_GET_NO_NEW_PRIVS"},
+                                   {40, "PR_GET_TID_ADDRESS"},
+                                   {41, "PR_SET_THP_DISABLE"},
+                                   {42, "PR_GET_THP_DISABLE"},
+                                   {47, "PR_CAP_AMBIENT"},
+                                   {0x53564d41, "PR_SET_VMA"},
+                                   {0x59616d61, "PR_SET_PTRACER"},
+                                   {0, NULL}};
 
 /* prctl(option, ...): the arguments the option takes, as strace shows them. */
 static void put_prctl(Proc *p, const uint64_t *a, int64_t ret) {
@@ -520,28 +673,72 @@ static void put_prctl(Proc *p, const uint64_t *a, int64_t ret) {
     put_enum(prctl_names, opt, "PR");
     L.stop = 1;
     switch (opt) {
-    case 3: case 7: case 21: case 30: case 34: case 39: case 42: n = 0; break;
-    case 15: put(", "); put_cstr(p, a[1], 16); return;
-    case 16: put(", "); if (ret < 0) put_ptr(a[1]); else put_cstr(p, a[1], 16); return;
-    case 1: case 2: case 4: case 8: case 23: case 29: case 36: case 37: case 40: n = 1; break;
+    case 3:
+    case 7:
+    case 21:
+    case 30:
+    case 34:
+    case 39:
+    case 42: n = 0; break;
+    case 15:
+        put(", ");
+        put_cstr(p, a[1], 16);
+        return;
+    case 16:
+        put(", ");
+        if (ret < 0)
+            put_ptr(a[1]);
+        else
+            put_cstr(p, a[1], 16);
+        return;
+    case 1:
+    case 2:
+    case 4:
+    case 8:
+    case 23:
+    case 29:
+    case 36:
+    case 37:
+    case 40: n = 1; break;
     default: n = 4;
     }
     for (int i = 1; i <= n; i++) {
-        if (a[i]) put(", %#llx", (unsigned long long)a[i]);
-        else put(", 0");
+        if (a[i])
+            put(", %#llx", (unsigned long long)a[i]);
+        else
+            put(", 0");
     }
 }
 
 /* fcntl: the argument's meaning depends on the command. */
 static void put_fcntl_arg(int cmd, uint64_t v) {
     switch (cmd) {
-    case 2: put("%s", (v & 1) ? "FD_CLOEXEC" : "0"); if (v & ~1ull) put("|%#llx", (unsigned long long)(v & ~1ull)); break;
-    case 4: put_open_flags(v, 1); break;
-    case 0: case 8: case 10: case 1024: case 1026: case 1030: case 1031: case 1033:
-        put("%d", (int)v);
+    case 2:
+        put("%s", (v & 1) ? "FD_CLOEXEC" : "0");
+        if (v & ~1ull) put("|%#llx", (unsigned long long)(v & ~1ull));
         break;
-    case 5: case 6: case 7: case 15: case 16: case 36: case 37: case 38: put_ptr(v); break;
-    default: if (v) put("%#llx", (unsigned long long)v); else put("0");
+    case 4: put_open_flags(v, 1); break;
+    case 0:
+    case 8:
+    case 10:
+    case 1024:
+    case 1026:
+    case 1030:
+    case 1031:
+    case 1033: put("%d", (int)v); break;
+    case 5:
+    case 6:
+    case 7:
+    case 15:
+    case 16:
+    case 36:
+    case 37:
+    case 38: put_ptr(v); break;
+    default:
+        if (v)
+            put("%#llx", (unsigned long long)v);
+        else
+            put("0");
     }
 }
 
@@ -557,11 +754,21 @@ static void put_arg(Proc *p, char f, const uint64_t *a, int i, int64_t ret) {
     case 'd': put("%d", (int)v); break;
     case 'l': put("%lld", (long long)v); break;
     case 'u': put("%llu", (unsigned long long)v); break;
-    case 'x': if (v) put("%#llx", (unsigned long long)v); else put("0"); break;
+    case 'x':
+        if (v)
+            put("%#llx", (unsigned long long)v);
+        else
+            put("0");
+        break;
     case 'p': put_ptr(v); break;
     case 'm': put_mode(v); break;
     case 'c': put_mode(v); break;
-    case 'a': if ((int)v == -100) put("AT_FDCWD"); else put("%d", (int)v); break;
+    case 'a':
+        if ((int)v == -100)
+            put("AT_FDCWD");
+        else
+            put("%d", (int)v);
+        break;
     case 's': put_cstr(p, v, SYS_PATH_MAX - 1); break;
     case 'z': put_cstr(p, v, STR_MAX); break;
     case 'b': put_buf(p, v, next, 0); break;
@@ -590,8 +797,10 @@ static void put_arg(Proc *p, char f, const uint64_t *a, int i, int64_t ret) {
                                               "_IOC_READ|_IOC_WRITE"};
             uint32_t r = (uint32_t)v, size = (r >> 16) & 0x3fff;
             put("_IOC(%s, %#x, %#x, ", dir[r >> 30], (r >> 8) & 0xff, r & 0xff);
-            if (size) put("%#x)", size);
-            else put("0)");
+            if (size)
+                put("%#x)", size);
+            else
+                put("0)");
         }
         break;
     }
@@ -624,32 +833,76 @@ static void put_arg(Proc *p, char f, const uint64_t *a, int i, int64_t ret) {
         break;
     case 'n': put_flags(msync_flags, (uint32_t)v, "0", 1); break;
     case 'h': put_sigaction(p, v); break;
-    case 'O': if (ret < 0 || !v) put_ptr(v); else put_sigaction(p, v); break;
+    case 'O':
+        if (ret < 0 || !v)
+            put_ptr(v);
+        else
+            put_sigaction(p, v);
+        break;
     case 'Y': put_itimerval(p, v); break;
-    case 'o': if (ret < 0 || !v) put_ptr(v); else put_itimerval(p, v); break;
-    case 'q': if (ret < 0) put_ptr(v); else put_utsname(p, v); break;
+    case 'o':
+        if (ret < 0 || !v)
+            put_ptr(v);
+        else
+            put_itimerval(p, v);
+        break;
+    case 'q':
+        if (ret < 0)
+            put_ptr(v);
+        else
+            put_utsname(p, v);
+        break;
     case 'N': put_flags(grnd_flags, (uint32_t)v, "0", 1); break;
     case 'G': put_sigset(p, v); break;
     case 'T': put_timespec(p, v); break;
-    case 'r': case 'j': put_rlimit(p, v, f == 'r'); break;
-    case 'L': case 'J':
-        if (ret < 0 || !v) put_ptr(v);
-        else put_rlimit(p, v, f == 'L');
+    case 'r':
+    case 'j': put_rlimit(p, v, f == 'r'); break;
+    case 'L':
+    case 'J':
+        if (ret < 0 || !v)
+            put_ptr(v);
+        else
+            put_rlimit(p, v, f == 'L');
         break;
     /* outputs: the address when the call failed */
-    case 'B': case 'y':
-        if (ret < 0) put_ptr(v);
-        else put_buf(p, v, (uint64_t)ret, f == 'y');
+    case 'B':
+    case 'y':
+        if (ret < 0)
+            put_ptr(v);
+        else
+            put_buf(p, v, (uint64_t)ret, f == 'y');
         break;
     case 'V': put_iovec(p, v, next, ret < 0 ? -2 : ret); break;
-    case 'W': if (ret < 0) put_ptr(v); else put_stat(p, v); break;
-    case 'U': if (ret < 0 || !v) put_ptr(v); else put_timespec(p, v); break;
-    case 'Z': if (ret < 0) put_ptr(v); else put_cstr(p, v, SYS_PATH_MAX); break;
-    case 'H': if (ret < 0) put_ptr(v); else put_sigset(p, v); break;
+    case 'W':
+        if (ret < 0)
+            put_ptr(v);
+        else
+            put_stat(p, v);
+        break;
+    case 'U':
+        if (ret < 0 || !v)
+            put_ptr(v);
+        else
+            put_timespec(p, v);
+        break;
+    case 'Z':
+        if (ret < 0)
+            put_ptr(v);
+        else
+            put_cstr(p, v, SYS_PATH_MAX);
+        break;
+    case 'H':
+        if (ret < 0)
+            put_ptr(v);
+        else
+            put_sigset(p, v);
+        break;
     case 'Q': {
         int32_t fds[2];
-        if (ret < 0 || copy_from_user(p, fds, v, 8)) put_ptr(v);
-        else put("[%d, %d]", fds[0], fds[1]);
+        if (ret < 0 || copy_from_user(p, fds, v, 8))
+            put_ptr(v);
+        else
+            put("[%d, %d]", fds[0], fds[1]);
         break;
     }
     default: put("%#llx", (unsigned long long)v);
@@ -663,8 +916,10 @@ static void put_args(Proc *p, const char *fmt, const uint64_t *a, int from, int 
         char f = fmt[i];
         if (f == 'c' && (i == 0 || !(a[i - 1] & 020000100))) continue; /* O_CREAT|__O_TMPFILE */
         if (i) put(", ");
-        if (i && fmt[i - 1] == 'F') put_fcntl_arg((int)a[i - 1], a[i]);
-        else put_arg(p, f, a, i, ret);
+        if (i && fmt[i - 1] == 'F')
+            put_fcntl_arg((int)a[i - 1], a[i]);
+        else
+            put_arg(p, f, a, i, ret);
     }
 }
 
@@ -677,8 +932,10 @@ void strace_enter(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6]) {
     L.len = 0;
     L.stop = 0;
     const char *fmt = d ? d->args : "xxxxxx";
-    if (d) put("%s(", d->name);
-    else put("syscall_%#llx(", (unsigned long long)nr);
+    if (d)
+        put("%s(", d->name);
+    else
+        put("syscall_%#llx(", (unsigned long long)nr);
     int n = (int)strlen(fmt);
     int split = (int)strcspn(fmt, OUT_LETTERS);
     L.split = split;
@@ -686,7 +943,8 @@ void strace_enter(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6]) {
     if (d && d->ret == '?') {
         put_args(p, fmt, a, split, n, 0);
         put(")");
-        while (L.len < 39) L.buf[L.len++] = ' ';
+        while (L.len < 39)
+            L.buf[L.len++] = ' ';
         put(" = ?\n");
         flush_line(p);
         L.len = 0;
@@ -698,7 +956,8 @@ void strace_exit(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6], int
     const char *fmt = d ? d->args : "xxxxxx";
     put_args(p, fmt, a, L.split, (int)strlen(fmt), ret);
     put(")");
-    while (L.len < 39) L.buf[L.len++] = ' ';
+    while (L.len < 39)
+        L.buf[L.len++] = ' ';
     if (ret < 0 && ret >= -4095) {
         int e = (int)-ret;
         put(" = -1 %s (%s)\n", errno_name(e), strerror(e));

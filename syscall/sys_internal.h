@@ -20,12 +20,12 @@
 #undef SYSCALL
 
 /* Linux x86-64 limits the handlers mirror. */
-#define USER_TOP      0x7ffffffff000ull /* TASK_SIZE_MAX (4-level paging) */
-#define MMAP_MIN_ADDR 0x10000ull        /* vm.mmap_min_addr default */
-#define SYS_UIO_MAXIOV 1024         
-#define MAX_RW_COUNT  0x7ffff000ull /* INT_MAX & PAGE_MASK: one read/write at most */
-#define SYS_CHUNK     65536         /* host bounce buffer: guest sizes never size allocations */
-#define SYS_PATH_MAX  4096
+#define USER_TOP       0x7ffffffff000ull /* TASK_SIZE_MAX (4-level paging) */
+#define MMAP_MIN_ADDR  0x10000ull        /* vm.mmap_min_addr default */
+#define SYS_UIO_MAXIOV 1024
+#define MAX_RW_COUNT   0x7ffff000ull /* INT_MAX & PAGE_MASK: one read/write at most */
+#define SYS_CHUNK      65536         /* host bounce buffer: guest sizes never size allocations */
+#define SYS_PATH_MAX   4096
 
 /* One bounce buffer per host thread (handlers never nest). */
 extern _Thread_local uint8_t sys_bounce[SYS_CHUNK];
@@ -59,8 +59,9 @@ typedef struct UserSeg {
 typedef long (*HostXfer)(void *ctx, void *buf, size_t n, uint64_t done);
 /* Host -> guest (read-like). Transfers only into writable user pages and
  * stops at the first one that is not, returning the partial count like
- * Linux; -EFAULT when nothing was writable (after a zero-length xfer so
- * that errors such as EBADF win, as in Linux). `more` allows further
+ * Linux; when nothing is writable, the host call is made on a faulting
+ * host buffer so the host answers as Linux would (-EFAULT, or 0 at end of
+ * file, or EBADF...). `more` allows further
  * chunks after a full one (regular files; a pipe must not block twice).
  * The total is capped at MAX_RW_COUNT. */
 int64_t user_xfer_out(Proc *p, const UserSeg *seg, int nseg, HostXfer xfer, void *ctx, int more);

@@ -76,7 +76,9 @@ int64_t sys_setpgid(Proc *p, const uint64_t a[6]) {
     return host_ret(syscall(SYS_setpgid, (int)a[0], (int)a[1]));
 }
 
-int64_t sys_getsid(Proc *p, const uint64_t a[6]) { return host_ret(syscall(SYS_getsid, (int)a[0])); }
+int64_t sys_getsid(Proc *p, const uint64_t a[6]) {
+    return host_ret(syscall(SYS_getsid, (int)a[0]));
+}
 
 /* Raw calls: glibc's wrappers would broadcast to every host thread. */
 int64_t sys_setuid(Proc *p, const uint64_t a[6]) {
@@ -100,9 +102,7 @@ int64_t sys_setresgid(Proc *p, const uint64_t a[6]) {
 int64_t sys_setfsuid(Proc *p, const uint64_t a[6]) {
     return syscall(SYS_setfsuid, (uint32_t)a[0]); /* returns the old id, never fails */
 }
-int64_t sys_setfsgid(Proc *p, const uint64_t a[6]) {
-    return syscall(SYS_setfsgid, (uint32_t)a[0]);
-}
+int64_t sys_setfsgid(Proc *p, const uint64_t a[6]) { return syscall(SYS_setfsgid, (uint32_t)a[0]); }
 
 static int64_t put_three(Proc *p, const uint64_t a[6], const uint32_t v[3]) {
     for (int i = 0; i < 3; i++)
@@ -153,8 +153,7 @@ int64_t sys_sysinfo(Proc *p, const uint64_t a[6]) {
 int64_t sys_prlimit64(Proc *p, const uint64_t a[6]) {
     uint64_t nv[2], ov[2];
     if (a[2] && copy_from_user(p, nv, a[2], sizeof nv)) return -EFAULT;
-    long r = syscall(SYS_prlimit64, (int)a[0], (unsigned)a[1], a[2] ? nv : NULL,
-                     a[3] ? ov : NULL);
+    long r = syscall(SYS_prlimit64, (int)a[0], (unsigned)a[1], a[2] ? nv : NULL, a[3] ? ov : NULL);
     if (r < 0) return -errno;
     if (a[3] && copy_to_user(p, a[3], ov, sizeof ov)) return -EFAULT;
     return 0;
@@ -247,8 +246,8 @@ int64_t sys_wait4(Proc *p, const uint64_t a[6]) {
 
 int64_t sys_waitid(Proc *p, const uint64_t a[6]) {
     int which = (int)a[0], options = (int)a[3];
-    if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD |
-                    __WCLONE | __WALL))
+    if (options &
+        ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
         return -EINVAL;
     if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
     if (which < P_ALL || which > 3 /* P_PIDFD */) return -EINVAL;
@@ -257,10 +256,10 @@ int64_t sys_waitid(Proc *p, const uint64_t a[6]) {
 
 /* ---- arch_prctl: the FS and GS bases --------------------------------------------- */
 
-#define ARCH_SET_GS 0x1001
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define ARCH_GET_GS 0x1004
+#define ARCH_SET_GS    0x1001
+#define ARCH_SET_FS    0x1002
+#define ARCH_GET_FS    0x1003
+#define ARCH_GET_GS    0x1004
 #define ARCH_GET_CPUID 0x1011
 #define ARCH_SET_CPUID 0x1012
 
@@ -288,11 +287,15 @@ int64_t sys_arch_prctl(Proc *p, const uint64_t a[6]) {
     case ARCH_SET_CPUID:
         if (arg) return 0;
         /* CPUID faulting is not modelled: answer as a CPU without it. */
-        sys_report("arch_prctl", (uint64_t)code, "ARCH_SET_CPUID(0): CPUID faulting not modelled "
-                                                  "(ENODEV)");
+        sys_report("arch_prctl", (uint64_t)code,
+                   "ARCH_SET_CPUID(0): CPUID faulting not modelled "
+                   "(ENODEV)");
         return -ENODEV;
-    case 0x5001: case 0x5002: case 0x5003: case 0x5004: case 0x5005:
-        return -EINVAL; /* ARCH_SHSTK_*: a kernel without user shadow stacks says this */
+    case 0x5001:
+    case 0x5002:
+    case 0x5003:
+    case 0x5004:
+    case 0x5005: return -EINVAL; /* ARCH_SHSTK_*: a kernel without user shadow stacks says this */
     default:
         sys_report("arch_prctl", (uint64_t)code, "unimplemented arch_prctl %#x (EINVAL)", code);
         return -EINVAL;
@@ -324,12 +327,11 @@ int64_t sys_get_robust_list(Proc *p, const uint64_t a[6]) {
 }
 
 #define RSEQ_FLAG_UNREGISTER 1
-#define RSEQ_ORIG_SIZE 32
+#define RSEQ_ORIG_SIZE       32
 
 /* The kernel keeps cpu_id_start/cpu_id/node_id/mm_cid current in the area
  * (Linux writes them on return to user space). */
-static int rseq_write_ids(Proc *p, uint64_t area, uint32_t cpu_start, uint32_t cpu,
-                          uint32_t node) {
+static int rseq_write_ids(Proc *p, uint64_t area, uint32_t cpu_start, uint32_t cpu, uint32_t node) {
     uint32_t ids[2] = {cpu_start, cpu};
     uint32_t tail[2] = {node, 0}; /* node_id, mm_cid (one thread: 0) */
     if (copy_to_user(p, area, ids, sizeof ids)) return -EFAULT;
@@ -376,7 +378,7 @@ int64_t sys_rseq(Proc *p, const uint64_t a[6]) {
 /* ---- getrandom ---------------------------------------------------------------- */
 
 #define GRND_NONBLOCK_ 1
-#define GRND_RANDOM_ 2
+#define GRND_RANDOM_   2
 #define GRND_INSECURE_ 4
 
 static long random_xfer(void *ctx, void *buf, size_t n, uint64_t done) {
@@ -431,25 +433,35 @@ int64_t sys_prctl(Proc *p, const uint64_t a[6]) {
         comm_set = 1;
         return 0;
     }
-    case PR_GET_NAME:
-        comm_init(p);
-        return copy_to_user(p, a[1], comm, sizeof comm) ? -EFAULT : 0;
+    case PR_GET_NAME: comm_init(p); return copy_to_user(p, a[1], comm, sizeof comm) ? -EFAULT : 0;
     case PR_GET_TID_ADDRESS: return put_user_u64(p, a[1], p->clear_child_tid) ? -EFAULT : 0;
-    case PR_GET_PDEATHSIG: case PR_GET_CHILD_SUBREAPER: {
+    case PR_GET_PDEATHSIG:
+    case PR_GET_CHILD_SUBREAPER: {
         int v;
         if (prctl(opt, &v, 0, 0, 0) < 0) return -errno;
         return put_user_u32(p, a[1], (uint32_t)v) ? -EFAULT : 0;
     }
     /* Options whose arguments are plain values: the host process's state
      * is the guest's. */
-    case PR_SET_PDEATHSIG: case PR_GET_DUMPABLE: case PR_SET_DUMPABLE: case PR_GET_KEEPCAPS:
-    case PR_SET_KEEPCAPS: case PR_GET_SECCOMP: case PR_CAPBSET_READ: case PR_GET_TIMERSLACK:
-    case PR_SET_TIMERSLACK: case PR_SET_CHILD_SUBREAPER: case PR_GET_NO_NEW_PRIVS:
-    case PR_SET_NO_NEW_PRIVS: case PR_GET_THP_DISABLE: case PR_SET_THP_DISABLE:
-    case PR_MCE_KILL: case PR_MCE_KILL_GET: case PR_SET_PTRACER: case PR_CAP_AMBIENT:
-        return host_ret(syscall(SYS_prctl, opt, a[1], a[2], a[3], a[4]));
-    case 0x53564d41: /* PR_SET_VMA (anonymous VMA names): accepted, names not kept */
-        return 0;
+    case PR_SET_PDEATHSIG:
+    case PR_GET_DUMPABLE:
+    case PR_SET_DUMPABLE:
+    case PR_GET_KEEPCAPS:
+    case PR_SET_KEEPCAPS:
+    case PR_GET_SECCOMP:
+    case PR_CAPBSET_READ:
+    case PR_GET_TIMERSLACK:
+    case PR_SET_TIMERSLACK:
+    case PR_SET_CHILD_SUBREAPER:
+    case PR_GET_NO_NEW_PRIVS:
+    case PR_SET_NO_NEW_PRIVS:
+    case PR_GET_THP_DISABLE:
+    case PR_SET_THP_DISABLE:
+    case PR_MCE_KILL:
+    case PR_MCE_KILL_GET:
+    case PR_SET_PTRACER:
+    case PR_CAP_AMBIENT: return host_ret(syscall(SYS_prctl, opt, a[1], a[2], a[3], a[4]));
+    case 0x53564d41: /* PR_SET_VMA (anonymous VMA names): accepted, names not kept */ return 0;
     default:
         sys_report("prctl", (uint64_t)opt, "unimplemented prctl option %d (EINVAL)", opt);
         return -EINVAL;
@@ -522,8 +534,9 @@ int64_t sys_futex(Proc *p, const uint64_t a[6]) {
         if ((e = get_u32(p, uaddr, &cur))) return e;
         if (cur != val) return -EAGAIN;
         if (utime) return futex_sleep(p, utime, clock, cmd == FUTEX_WAIT_BITSET);
-        sys_report("futex", 0, "futex wait with no other thread to wake it: blocking, as "
-                               "Linux would");
+        sys_report("futex", 0,
+                   "futex wait with no other thread to wake it: blocking, as "
+                   "Linux would");
         pause();
         return -EINTR;
     case FUTEX_WAKE:
@@ -542,8 +555,7 @@ int64_t sys_futex(Proc *p, const uint64_t a[6]) {
     case FUTEX_WAKE_OP:
         if ((uaddr & 3) || (uaddr2 & 3)) return -EINVAL;
         return futex_wake_op(p, uaddr2, val3);
-    case 2: /* FUTEX_FD: removed from Linux long ago */
-        return -ENOSYS;
+    case 2: /* FUTEX_FD: removed from Linux long ago */ return -ENOSYS;
     default:
         sys_report("futex", (uint64_t)cmd + 1, "unimplemented futex op %d (ENOSYS)", cmd);
         return -ENOSYS;

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,9 +103,7 @@ static int64_t now_ns(clockid_t c) {
     return ts.tv_sec * NSEC + ts.tv_nsec;
 }
 
-static void update_armed(void) {
-    time_armed = itimer[0].armed | itimer[1].armed | itimer[2].armed;
-}
+static void update_armed(void) { time_armed = itimer[0].armed | itimer[1].armed | itimer[2].armed; }
 
 /* Time left (ns) on a timer, 0 when disarmed. */
 static int64_t itimer_left(int which) {
@@ -115,7 +114,7 @@ static int64_t itimer_left(int which) {
 
 static void itimer_set(int which, int64_t value, int64_t interval) {
     itimer[which].armed = value > 0;
-    itimer[which].deadline = now_ns(itimer_clock[which]) + value;
+    itimer[which].deadline = now_ns(itimer_clock[which]) + value; /* value <= INT64_MAX/2 */
     itimer[which].interval = interval;
     update_armed();
 }
@@ -152,6 +151,12 @@ int time_wait_timer(Proc *p) {
     return time_poll(p);
 }
 
+/* A timeval in ns, saturating like Linux's ktime conversion. */
+static int64_t tv_ns(int64_t sec, int64_t usec) {
+    if (sec >= INT64_MAX / NSEC - 1) return INT64_MAX / 2;
+    return sec * NSEC + usec * 1000;
+}
+
 /* struct itimerval: interval then value, each a timeval. */
 static void to_itimerval(int which, int64_t tv[4]) {
     int64_t left = itimer_left(which), iv = itimer[which].armed ? itimer[which].interval : 0;
@@ -180,7 +185,7 @@ int64_t sys_setitimer(Proc *p, const uint64_t a[6]) {
     for (int i = 0; i < 4; i += 2)
         if (nv[i] < 0 || nv[i + 1] < 0 || nv[i + 1] >= 1000000) return -EINVAL;
     to_itimerval(which, ov);
-    itimer_set(which, nv[2] * NSEC + nv[3] * 1000, nv[0] * NSEC + nv[1] * 1000);
+    itimer_set(which, tv_ns(nv[2], nv[3]), tv_ns(nv[0], nv[1]));
     if (a[2] && copy_to_user(p, a[2], ov, sizeof ov)) return -EFAULT;
     return 0;
 }

@@ -3,10 +3,33 @@
  * ring-0 image, and chunked transfers through a bounded bounce buffer so
  * that a guest-chosen size never sizes a host allocation. */
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sys_internal.h"
 
 _Thread_local uint8_t sys_bounce[SYS_CHUNK];
+
+/* When no byte of a guest buffer is accessible, the host call itself is
+ * made with a host buffer that faults too: the host kernel then answers
+ * exactly as it would natively (0 at end of file or from /dev/null, the
+ * count from a /dev/null write, -EFAULT where data had to move) without
+ * consuming data. The region is PROT_NONE address space, never backed. */
+static void *fault_region(void) {
+    static void *r;
+    if (!r) {
+        r = mmap(NULL, MAX_RW_COUNT + PAGE_SIZE, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (r == MAP_FAILED) r = NULL;
+    }
+    return r;
+}
+
+static int64_t fault_probe(HostXfer xfer, void *ctx, uint64_t len) {
+    void *r = fault_region();
+    if (!r) return -EFAULT;
+    long n = xfer(ctx, r, len > MAX_RW_COUNT ? MAX_RW_COUNT : len, 0);
+    return n < 0 ? -(int64_t)errno : n;
+}
 
 int user_access_ok(uint64_t addr, uint64_t len) {
     return len <= USER_TOP && addr <= USER_TOP - len;
@@ -107,12 +130,14 @@ static void cursor_advance(Cursor *c, uint64_t n) {
         n -= here;
         c->si++, c->off = 0;
     }
-    while (c->si < c->nseg && c->seg[c->si].len == c->off) c->si++, c->off = 0;
+    while (c->si < c->nseg && c->seg[c->si].len == c->off)
+        c->si++, c->off = 0;
 }
 
 static void cursor_init(Cursor *c, const UserSeg *seg, int nseg) {
     uint64_t total = 0;
-    for (int i = 0; i < nseg; i++) total += seg[i].len; /* callers cap each len */
+    for (int i = 0; i < nseg; i++)
+        total += seg[i].len; /* callers cap each len */
     c->seg = seg, c->nseg = nseg, c->si = 0, c->off = 0;
     c->left = total > MAX_RW_COUNT ? MAX_RW_COUNT : total;
 }
@@ -128,8 +153,7 @@ int64_t user_xfer_out(Proc *p, const UserSeg *seg, int nseg, HostXfer xfer, void
         size_t want = plan_chunk(p, &c, SYS_CHUNK, MEM_W, parts, &np, &fault);
         if (want == 0) {
             if (total) break;
-            long r = xfer(ctx, sys_bounce, 0, 0); /* let EBADF/EISDIR... win */
-            return r < 0 ? -(int64_t)errno : -EFAULT;
+            return fault_probe(xfer, ctx, c.left);
         }
         long n = xfer(ctx, sys_bounce, want, total);
         if (n < 0) {
@@ -161,8 +185,7 @@ int64_t user_xfer_in(Proc *p, const UserSeg *seg, int nseg, HostXfer xfer, void 
         size_t want = plan_chunk(p, &c, SYS_CHUNK, MEM_R, parts, &np, &fault);
         if (want == 0) {
             if (total) break;
-            long r = xfer(ctx, sys_bounce, 0, 0);
-            return r < 0 ? -(int64_t)errno : -EFAULT;
+            return fault_probe(xfer, ctx, c.left);
         }
         size_t got = 0;
         for (int i = 0; i < np; i++) {

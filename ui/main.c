@@ -11,6 +11,7 @@
 
 #include "../loader/loader.h"
 #include "../syscall/kernel.h"
+#include "../vdso/vdso.h"
 #include "trace.h"
 #include "ui.h"
 
@@ -241,14 +242,31 @@ int ui_run(const RunConfig *o) {
         fprintf(stderr, "ringside: %s\n", li.err);
         return li.exit_status;
     }
+    /* top-down mmap area below the stack, as Linux places it without ASLR */
+    p->mmap_base = !li.is32 ? 0x7ffff7fff000ull : o->kernel32 ? 0xb7fff000ull : 0xf7fff000ull;
+    if (li.is32) {
+        /* linux-gate.so.1 at the top of the mmap area; __kernel_vsyscall
+         * enters the way this kernel and CPU want (Linux's alternatives) */
+        Vdso32Info vi;
+        uint64_t base = (p->mmap_base - vdso32_size()) & PAGE_MASK;
+        int sysenter = o->kernel32 || c->vendor == CPU_INTEL;
+        int syscall32 = !o->kernel32 && c->vendor == CPU_AMD;
+        if (vdso32_map(m, base, sysenter, syscall32, &vi) < 0) {
+            fprintf(stderr, "ringside: internal error: cannot map the vDSO\n");
+            return EXIT_USAGE;
+        }
+        li.vdso_base = vi.base;
+        li.vdso_entry = vi.entry;
+        p->vdso_base = vi.base;
+        p->vdso_landing = vi.landing;
+        p->mmap_base = base;
+    }
     uint64_t sp = stack_setup(p, &li, o->argc, o->argv, o->envp, path);
     if (!sp) {
         fprintf(stderr, "ringside: %s\n", li.err);
         return 126;
     }
     p->brk_start = p->brk_cur = li.brk;
-    /* top-down mmap area below the stack, as Linux places it without ASLR */
-    p->mmap_base = !li.is32 ? 0x7ffff7fff000ull : o->kernel32 ? 0xb7fff000ull : 0xf7fff000ull;
 
     Trace t = {o->trace, tracef};
     p->on_syscall = o->on_syscall;

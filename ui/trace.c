@@ -30,8 +30,9 @@ static void on_ring(void *ud, Cpu *c, const RingEvent *ev) {
     if (ev->kind == RT_SYSCALL || ev->kind == RT_SYSENTER) {
         /* SYSCALL does not switch stacks: show the kernel stack the entry
          * code is about to load (TSS.RSP0, where Linux keeps it too). */
-        uint64_t rsp0 = 0;
-        if (c->seg[SEG_TR].base && mem_read(c->mem, &rsp0, c->seg[SEG_TR].base + 4, 8, MEM_R) == 0)
+        uint64_t rsp0 = 0; /* ESP0 is 4 bytes in a 32-bit TSS */
+        unsigned w = (c->efer & EFER_LMA) ? 8 : 4;
+        if (c->seg[SEG_TR].base && mem_read(c->mem, &rsp0, c->seg[SEG_TR].base + 4, w, MEM_R) == 0)
             fprintf(f, "  tss.rsp0=0x%llx", (unsigned long long)rsp0);
     }
     if (a->rcx != b->rcx || a->r11 != b->r11)

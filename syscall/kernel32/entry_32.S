@@ -87,7 +87,7 @@ entry_SYSENTER_32:
     movl %edx, PT32_DX(%esp)
     movl %ecx, PT32_CX(%esp)
     RESTORE_REGS
-    addl $12, %esp                          /* ip, cs: RFLAGS next */
+    addl $8, %esp                           /* skip ip, cs: RFLAGS next */
     btrl $9, (%esp)                         /* IF is set again right before SYSEXIT */
     popfl
     sti

@@ -93,27 +93,6 @@ static void shift_cases(Rng *r, unsigned n) {
         }
 }
 
-/* The MMX forms of these mnemonics are not implemented: they must raise #UD
- * (SIGILL) rather than compute anything. Only ringside is run. */
-static void mmx_rejected(void) {
-    static const uint8_t code[][4] = {
-        {0x0f, 0xfc, 0xc1}, /* paddb mm0, mm1 */
-        {0x0f, 0xef, 0xc1}, /* pxor mm0, mm1 */
-        {0x0f, 0x74, 0xc1}, /* pcmpeqb mm0, mm1 */
-    };
-    static uint8_t data[DATA_SIZE];
-    for (size_t k = 0; k < sizeof code / sizeof code[0]; k++) {
-        RegState st;
-        Rng r = rng_seeded(k);
-        state_random(&r, &st);
-        int sig = rs_exec(code[k], 3, &st, data);
-        if (sig != SIGILL) {
-            fprintf(stderr, "MISMATCH: MMX form %02x %02x %02x: ringside signal %d, want SIGILL\n",
-                    code[k][0], code[k][1], code[k][2], sig);
-            sse_extra_fail++;
-        }
-    }
-}
 
 int main(void) {
     test_begin("test_sse_int");
@@ -122,6 +101,5 @@ int main(void) {
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         sse_run_case(&r, &cases[k], n);
     shift_cases(&r, n);
-    mmx_rejected();
     return sse_end();
 }
