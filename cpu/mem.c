@@ -190,59 +190,82 @@ static void notify(Mem *m, int code) {
     if (m->on_change) m->on_change(m->on_change_ud, code);
 }
 
+/* Visit the materialised leaves of [addr, addr+len), skipping absent
+ * subtrees, so ranges of any size cost what is actually populated. */
+static void leaves_in(Mem *m, uint64_t addr, uint64_t len, void (*fn)(Mem *, Leaf *, void *),
+                      void *ctx) {
+    uint64_t a = addr, end = addr + len;
+    while (a < end) {
+        unsigned i4 = (a >> 39) & 511, i3 = (a >> 30) & 511, i2 = (a >> 21) & 511;
+        uint64_t step;
+        L3 *l3 = m->top[i4];
+        if (!l3) { step = 1ull << 39; goto next; }
+        L2 *l2 = l3->t[i3];
+        if (!l2) { step = 1ull << 30; goto next; }
+        L1 *l1 = l2->t[i2];
+        if (!l1) { step = 1ull << 21; goto next; }
+        fn(m, &l1->e[(a >> 12) & 511], ctx);
+        step = PAGE_SIZE;
+    next:;
+        uint64_t n = (a & ~(step - 1)) + step;
+        if (n <= a) break; /* wrapped at the top of the space */
+        a = n;
+    }
+}
+
+typedef struct LeafCtx {
+    int code;
+    int prot;
+} LeafCtx;
+
+/* Forget a leaf: it is materialised again from the region list on use. */
+static void leaf_clear(Mem *m, Leaf *l, void *ctx) {
+    LeafCtx *x = ctx;
+    if (*l & MEM_CODE) x->code = 1;
+    host_page_release(m, LEAF_HOST(*l));
+    *l = 0;
+}
+static void leaf_reprot(Mem *m, Leaf *l, void *ctx) {
+    LeafCtx *x = ctx;
+    if (!*l) return;
+    if (*l & MEM_CODE) x->code = 1;
+    *l = (*l & ~(Leaf)0x7ff) | MEM_PRESENT | x->prot | (*l & MEM_CODE);
+}
+
+/* The page map is a cache of the region list: mapping a range only
+ * records the region (and drops stale leaves); leaves are created when a
+ * page is first used. A 1 TiB PROT_NONE reservation costs nothing. */
 int mem_map(Mem *m, uint64_t addr, uint64_t len, int prot, const char *name) {
     if (!range_ok(addr, len)) return -1;
-    int code = 0;
-    for (uint64_t a = addr; a != addr + len; a += PAGE_SIZE) {
-        Leaf *l = leaf(m, a, 1);
-        if (!l) return -1;
-        if (*l & MEM_CODE) code = 1;
-        host_page_release(m, LEAF_HOST(*l));
-        *l = MEM_PRESENT | (prot & (MEM_R | MEM_W | MEM_X | MEM_U));
-    }
+    LeafCtx x = {0, 0};
+    leaves_in(m, addr, len, leaf_clear, &x);
     if (regions_insert(m, addr, addr + len, prot & (MEM_R | MEM_W | MEM_X | MEM_U), name) < 0)
         return -1;
-    notify(m, code);
+    notify(m, x.code);
     return 0;
 }
 
 int mem_unmap(Mem *m, uint64_t addr, uint64_t len) {
     if (!range_ok(addr, len)) return -1;
-    int code = 0;
-    for (uint64_t a = addr; a != addr + len; a += PAGE_SIZE) {
-        Leaf *l = leaf(m, a, 0);
-        if (!l) {
-            /* skip the rest of this 2 MiB table quickly */
-            uint64_t next = (a | ((1ull << 21) - 1)) + 1;
-            if (next > addr + len || next < a) break;
-            a = next - PAGE_SIZE;
-            continue;
-        }
-        if (*l & MEM_CODE) code = 1;
-        host_page_release(m, LEAF_HOST(*l));
-        *l = 0;
-    }
+    LeafCtx x = {0, 0};
+    leaves_in(m, addr, len, leaf_clear, &x);
     regions_cut(m, addr, addr + len);
-    notify(m, code);
+    notify(m, x.code);
     return 0;
 }
 
 int mem_protect(Mem *m, uint64_t addr, uint64_t len, int prot) {
     if (!range_ok(addr, len)) return -1;
     if (!mem_is_mapped(m, addr, len)) return -1;
-    int code = 0;
     prot &= MEM_R | MEM_W | MEM_X | MEM_U;
-    for (uint64_t a = addr; a != addr + len; a += PAGE_SIZE) {
-        Leaf *l = leaf(m, a, 0);
-        if (*l & MEM_CODE) code = 1;
-        *l = (*l & ~(Leaf)0x7ff) | prot | (*l & MEM_CODE);
-    }
+    LeafCtx x = {0, prot};
+    leaves_in(m, addr, len, leaf_reprot, &x);
     /* split regions, keep names */
     size_t i = region_first_after(m, addr);
     char name[64] = "";
     if (i < m->nregs && m->regs[i].start <= addr) memcpy(name, m->regs[i].name, sizeof name);
     regions_insert(m, addr, addr + len, prot, name);
-    notify(m, code);
+    notify(m, x.code);
     return 0;
 }
 
@@ -293,17 +316,30 @@ void mem_name(Mem *m, uint64_t addr, const char *name) {
     }
 }
 
+/* The leaf for a page, materialised from its region on first use; NULL
+ * when the page is not mapped. */
+static Leaf *leaf_get(Mem *m, uint64_t addr) {
+    Leaf *l = leaf(m, addr, 0);
+    if (l && *l) return l;
+    const MemRegion *r = mem_region(m, addr);
+    if (!r) return NULL;
+    if (!l && !(l = leaf(m, addr, 1))) return NULL;
+    *l = MEM_PRESENT | (Leaf)r->prot;
+    return l;
+}
+
 int mem_page_prot(Mem *m, uint64_t addr) {
     if (!mem_canonical(addr)) return 0;
     Leaf *l = leaf(m, addr, 0);
-    if (!l || !*l) return 0;
-    return LEAF_PROT(*l) & (MEM_R | MEM_W | MEM_X | MEM_U | MEM_CODE);
+    if (l && *l) return LEAF_PROT(*l) & (MEM_R | MEM_W | MEM_X | MEM_U | MEM_CODE);
+    const MemRegion *r = mem_region(m, addr);
+    return r ? r->prot : 0;
 }
 
 uint8_t *mem_page(Mem *m, uint64_t addr) {
     if (!mem_canonical(addr)) return NULL;
-    Leaf *l = leaf(m, addr, 0);
-    if (!l || !*l) return NULL;
+    Leaf *l = leaf_get(m, addr);
+    if (!l) return NULL;
     uint8_t *h = LEAF_HOST(*l);
     if (!h) {
         h = host_page_alloc(m);
@@ -389,7 +425,7 @@ void mem_on_change(Mem *m, MemChangeFn fn, void *ud) {
 }
 
 void mem_mark_code(Mem *m, uint64_t addr) {
-    Leaf *l = leaf(m, addr, 0);
+    Leaf *l = leaf_get(m, addr);
     if (!l || !*l || (*l & MEM_CODE)) return;
     if (grow((void **)&m->code_pages, &m->capcode, m->ncode + 1, sizeof(uint64_t)) < 0) return;
     *l |= MEM_CODE;

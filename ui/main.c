@@ -1,6 +1,7 @@
 /* ringside [options] PROGRAM [ARGS...]: option parsing and the main job. */
 #include <cpuid.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,16 @@ int ui_run(const RunConfig *o) {
     FILE *tracef = stderr;
     if (o->trace_file) {
         tracef = fopen(o->trace_file, "w");
+        if (tracef) {
+            /* keep ringside's own descriptor out of the guest's way: the
+             * guest's next open() must get the number it gets natively */
+            int hi = fcntl(fileno(tracef), F_DUPFD_CLOEXEC, 1000);
+            FILE *f2 = hi >= 0 ? fdopen(hi, "w") : NULL;
+            if (f2) {
+                fclose(tracef);
+                tracef = f2;
+            }
+        }
         if (!tracef) {
             fprintf(stderr, "ringside: %s: %s\n", o->trace_file, strerror(errno));
             return EXIT_USAGE;
