@@ -42,6 +42,31 @@ else
     echo "setup: all packages present"
 fi
 
+# The 32-bit busybox suite runs Debian's i386 busybox-static: download the
+# package (not install it) and unpack it into the build folder.
+bb32="$build_dir/busybox-i386/bin/busybox"
+if [ ! -x "$bb32" ] && command -v apt-get >/dev/null && [ ${#packages[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then sudo=(); else sudo=(sudo); fi
+    if ! dpkg --print-foreign-architectures | grep -qx i386; then
+        echo "setup: enabling the i386 architecture for apt-get download busybox-static:i386"
+        "${sudo[@]}" dpkg --add-architecture i386
+        "${sudo[@]}" apt-get update -qq
+    fi
+    tmpd=$(mktemp -d)
+    if (cd "$tmpd" && apt-get download -qq busybox-static:i386 >/dev/null 2>&1) ||
+       { "${sudo[@]}" apt-get update -qq && (cd "$tmpd" && apt-get download -qq busybox-static:i386); }; then
+        mkdir -p "$build_dir/busybox-i386"
+        dpkg -x "$tmpd"/busybox-static_*_i386.deb "$build_dir/busybox-i386.tmp"
+        mkdir -p "$build_dir/busybox-i386/bin"
+        cp "$build_dir/busybox-i386.tmp/bin/busybox" "$bb32"
+        rm -rf "$build_dir/busybox-i386.tmp"
+        echo "setup: i386 busybox in $bb32"
+    else
+        echo "setup: could not download busybox-static:i386; the busybox32 suite will be skipped" >&2
+    fi
+    rm -rf "$tmpd"
+fi
+
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
 cmake --build "$build_dir" -j"$jobs"

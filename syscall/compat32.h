@@ -29,12 +29,6 @@ static inline int64_t c32_sext(uint64_t v) { return (int32_t)(uint32_t)v; }
 uint16_t c32_low_uid(uint32_t id);
 uint16_t c32_low_gid(uint32_t id);
 
-/* O_LARGEFILE as a 32-bit process sees it: open/openat without it give a
- * descriptor whose F_GETFL lacks it (the host forces it on every open of
- * ringside's). compat32_fs.c keeps one bit per descriptor. */
-void c32_fd_set_small(int fd, int small);
-int c32_fd_is_small(int fd);
-
 /* Timestamps in user memory: 32-bit (old_timespec32/timeval32) or the
  * 64-bit ones of the *_time64 calls, whose tv_nsec upper half Linux
  * ignores for a 32-bit caller. */
@@ -92,6 +86,7 @@ C32_DECL(c32_socketcall)
 C32_DECL(c32_ipc)
 
 /* compat32_fs.c: files, descriptors, directories, positional I/O */
+C32_DECL(c32_write)
 C32_DECL(c32_open)
 C32_DECL(c32_openat)
 C32_DECL(c32_openat2)
@@ -122,6 +117,7 @@ C32_DECL(c32_fstatfs)
 C32_DECL(c32_statfs64)
 C32_DECL(c32_fstatfs64)
 C32_DECL(c32_getdents)
+C32_DECL(c32_getdents64)
 C32_DECL(c32_old_readdir)
 C32_DECL(c32_readv)
 C32_DECL(c32_writev)

@@ -23,6 +23,7 @@
 
 #define AT_FDCWD_   (-100)
 #define MAX_NON_LFS 0x7fffffffll
+#define O_LARGEFILE_ 0100000 /* the kernel's value; glibc defines O_LARGEFILE as 0 on x86-64 */
 
 #define GET_PATH(buf, addr)                                                                        \
     do {                                                                                           \
@@ -38,21 +39,57 @@ static void put32(uint8_t *b, size_t off, uint64_t v) {
 }
 static void put64(uint8_t *b, size_t off, uint64_t v) { memcpy(b + off, &v, 8); }
 
-/* ---- O_LARGEFILE per descriptor ---------------------------------------------- */
+/* ---- what a descriptor looks like to a 32-bit process ----------------------------------- */
 
-#define SMALL_FDS 65536 /* descriptors past this are treated as large-file */
-static uint8_t small_fd[SMALL_FDS / 8];
+/* FD_SMALL: opened without O_LARGEFILE (open/openat), which F_GETFL
+ * shows; the host forces O_LARGEFILE on every open of ringside's.
+ * FD_HASH32: a directory whose positions are 64-bit hash cookies (ext4's
+ * htree directories): for a 32-bit caller ext4 uses 32-bit ones instead,
+ * the upper half of the 64-bit cookie (major hash / 2), with 0x7fffffff
+ * for the end. Seen by getdents returning a cookie that needs 64 bits. */
+#define FD_SMALL  1
+#define FD_HASH32 2
+#define FD_TRACKED 65536 /* descriptors past this have no flags */
+static uint8_t fd_flags[FD_TRACKED];
 
-void c32_fd_set_small(int fd, int small) {
-    if (fd < 0 || fd >= SMALL_FDS) return;
-    if (small)
-        small_fd[fd / 8] |= (uint8_t)(1u << (fd % 8));
-    else
-        small_fd[fd / 8] &= (uint8_t) ~(1u << (fd % 8));
+static int fdf(int fd) { return fd >= 0 && fd < FD_TRACKED ? fd_flags[fd] : 0; }
+static void fdf_set(int fd, int flags) {
+    if (fd >= 0 && fd < FD_TRACKED) fd_flags[fd] = (uint8_t)flags;
 }
 
-int c32_fd_is_small(int fd) {
-    return fd >= 0 && fd < SMALL_FDS && (small_fd[fd / 8] & (1u << (fd % 8)));
+#define EOF64 INT64_MAX
+#define EOF32 0x7fffffffll
+static int64_t pos_to32(int64_t pos) {
+    if (!((uint64_t)pos >> 32)) return pos;
+    return pos == EOF64 ? EOF32 : (int64_t)((uint64_t)pos >> 32);
+}
+static int64_t pos_to64(int64_t pos) { return pos == EOF32 ? EOF64 : (int64_t)((uint64_t)pos << 32); }
+
+/* A position the host gave, as a 32-bit caller sees it; marks the
+ * directory when it is a 64-bit cookie. */
+static int64_t dir_pos32(int fd, int64_t pos) {
+    if ((uint64_t)pos >> 32) fdf_set(fd, fdf(fd) | FD_HASH32);
+    return pos_to32(pos);
+}
+
+/* lseek on a directory with 32-bit cookies: positions in the caller's
+ * units, the end being 0x7fffffff (ext4_dir_llseek with htree_max). */
+static int64_t seek32(int fd, int64_t off, unsigned whence) {
+    struct stat st;
+    if (!(fdf(fd) & FD_HASH32) || whence > SEEK_END || fstat(fd, &st) || !S_ISDIR(st.st_mode))
+        return host_ret(syscall(SYS_lseek, fd, off, whence));
+    int64_t target = off;
+    if (whence == SEEK_CUR) {
+        int64_t cur = lseek(fd, 0, SEEK_CUR);
+        if (cur < 0) return -errno;
+        if (!off) return pos_to32(cur);
+        target = pos_to32(cur) + off;
+    } else if (whence == SEEK_END) {
+        target = EOF32 + off;
+    }
+    if (target < 0 || target > EOF32) return -EINVAL;
+    if (lseek(fd, pos_to64(target), SEEK_SET) < 0) return -errno;
+    return target;
 }
 
 /* ---- open, close, dup ------------------------------------------------------------ */
@@ -61,7 +98,7 @@ int c32_fd_is_small(int fd) {
  * larger than 2 GiB, before any O_TRUNC; the host open always has it. */
 static int64_t do_open32(Proc *p, const uint64_t a[6], int at) {
     int dfd = at ? (int)a[0] : AT_FDCWD_, flags = (int)a[at + 1];
-    int small = !(flags & O_LARGEFILE);
+    int small = !(flags & O_LARGEFILE_);
     if (small && (flags & O_TRUNC)) {
         char path[SYS_PATH_MAX];
         struct stat st;
@@ -79,7 +116,7 @@ static int64_t do_open32(Proc *p, const uint64_t a[6], int at) {
         close((int)fd);
         return -EOVERFLOW;
     }
-    c32_fd_set_small((int)fd, small);
+    fdf_set((int)fd, small ? FD_SMALL : 0);
     return fd;
 }
 
@@ -90,37 +127,37 @@ int64_t c32_openat(Proc *p, const uint64_t a[6]) { return do_open32(p, a, 1); }
  * open/openat have compat entry points that do not). */
 int64_t c32_creat(Proc *p, const uint64_t a[6]) {
     int64_t fd = sys_creat(p, a);
-    if (fd >= 0) c32_fd_set_small((int)fd, 0);
+    if (fd >= 0) fdf_set((int)fd, 0);
     return fd;
 }
 
 int64_t c32_openat2(Proc *p, const uint64_t a[6]) {
     int64_t fd = sys_openat2(p, a);
-    if (fd >= 0) c32_fd_set_small((int)fd, 0);
+    if (fd >= 0) fdf_set((int)fd, 0);
     return fd;
 }
 
 int64_t c32_close(Proc *p, const uint64_t a[6]) {
     int64_t r = sys_close(p, a);
-    if (r == 0) c32_fd_set_small((int)a[0], 0);
+    if (r == 0) fdf_set((int)a[0], 0);
     return r;
 }
 
 int64_t c32_dup(Proc *p, const uint64_t a[6]) {
     int64_t r = sys_dup(p, a);
-    if (r >= 0) c32_fd_set_small((int)r, c32_fd_is_small((int)a[0]));
+    if (r >= 0 && r != (int64_t)a[0]) fdf_set((int)r, fdf((int)a[0]));
     return r;
 }
 
 int64_t c32_dup2(Proc *p, const uint64_t a[6]) {
     int64_t r = sys_dup2(p, a);
-    if (r >= 0) c32_fd_set_small((int)r, c32_fd_is_small((int)a[0]));
+    if (r >= 0 && r != (int64_t)a[0]) fdf_set((int)r, fdf((int)a[0]));
     return r;
 }
 
 int64_t c32_dup3(Proc *p, const uint64_t a[6]) {
     int64_t r = sys_dup3(p, a);
-    if (r >= 0) c32_fd_set_small((int)r, c32_fd_is_small((int)a[0]));
+    if (r >= 0 && r != (int64_t)a[0]) fdf_set((int)r, fdf((int)a[0]));
     return r;
 }
 
@@ -197,29 +234,48 @@ int64_t c32_fcntl64(Proc *p, const uint64_t a[6]) {
     case F_OFD_SETLKW: return do_lock(p, fd, cmd, a[2], 1);
     case F_GETFL:
         r = sys_fcntl(p, a);
-        if (r >= 0 && c32_fd_is_small(fd)) r &= ~(int64_t)O_LARGEFILE;
+        if (r >= 0 && (fdf(fd) & FD_SMALL)) r &= ~(int64_t)O_LARGEFILE_;
         return r;
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
         r = sys_fcntl(p, a);
-        if (r >= 0) c32_fd_set_small((int)r, c32_fd_is_small(fd));
+        if (r >= 0) fdf_set((int)r, fdf(fd));
         return r;
     default: return sys_fcntl(p, a);
     }
 }
 
+/* Writes through a descriptor opened without O_LARGEFILE stop at 2 GiB
+ * (generic_write_check_limits): EFBIG at or past it, shortened before it.
+ * pos -1: the file position (the end with O_APPEND). 0 or -EFBIG. */
+static int64_t small_limit(int fd, int64_t pos, uint64_t *count) {
+    struct stat st;
+    if (!(fdf(fd) & FD_SMALL) || !*count) return 0;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY || fstat(fd, &st) || !S_ISREG(st.st_mode))
+        return 0; /* the host gives the error, or there is no limit */
+    if (pos < 0) pos = (fl & O_APPEND) ? st.st_size : lseek(fd, 0, SEEK_CUR);
+    if (pos >= MAX_NON_LFS) return -EFBIG;
+    if (*count > (uint64_t)(MAX_NON_LFS - pos)) *count = (uint64_t)(MAX_NON_LFS - pos);
+    return 0;
+}
+
+int64_t c32_write(Proc *p, const uint64_t a[6]) {
+    uint64_t w[6] = {a[0], a[1], a[2], 0, 0, 0};
+    int64_t e = small_limit((int)a[0], -1, &w[2]);
+    return e ? e : sys_write(p, w);
+}
+
 /* ---- positions and sizes ---------------------------------------------------------------- */
 
 int64_t c32_lseek(Proc *p, const uint64_t a[6]) {
-    const uint64_t w[6] = {a[0], (uint64_t)c32_sext(a[1]), a[2], 0, 0, 0};
-    return sys_lseek(p, w);
+    return seek32((int)a[0], c32_sext(a[1]), (unsigned)a[2]);
 }
 
 /* _llseek(fd, high, low, loff_t *result, whence) */
 int64_t c32_llseek(Proc *p, const uint64_t a[6]) {
-    int64_t off = (int64_t)c32_lohi(a[2], a[1]);
-    long r = syscall(SYS_lseek, (int)a[0], off, (unsigned)a[4]);
-    if (r < 0) return -errno;
+    int64_t r = seek32((int)a[0], (int64_t)c32_lohi(a[2], a[1]), (unsigned)a[4]);
+    if (r < 0) return r;
     return put_user_u64(p, a[3], (uint64_t)r) ? -EFAULT : 0;
 }
 
@@ -228,9 +284,16 @@ int64_t c32_truncate(Proc *p, const uint64_t a[6]) {
     return sys_truncate(p, w);
 }
 
-int64_t c32_ftruncate(Proc *p, const uint64_t a[6]) {
-    const uint64_t w[6] = {a[0], (uint64_t)c32_sext(a[1]), 0, 0, 0, 0};
+/* ftruncate past 2 GiB needs O_LARGEFILE (the ia32 ftruncate64 too). */
+static int64_t ftruncate32(Proc *p, int fd, int64_t len) {
+    const uint64_t w[6] = {(uint64_t)(uint32_t)fd, (uint64_t)len, 0, 0, 0, 0};
+    struct stat st;
+    if (len > MAX_NON_LFS && (fdf(fd) & FD_SMALL) && fstat(fd, &st) == 0) return -EINVAL;
     return sys_ftruncate(p, w);
+}
+
+int64_t c32_ftruncate(Proc *p, const uint64_t a[6]) {
+    return ftruncate32(p, (int)a[0], c32_sext(a[1]));
 }
 
 int64_t c32_truncate64(Proc *p, const uint64_t a[6]) {
@@ -239,8 +302,7 @@ int64_t c32_truncate64(Proc *p, const uint64_t a[6]) {
 }
 
 int64_t c32_ftruncate64(Proc *p, const uint64_t a[6]) {
-    const uint64_t w[6] = {a[0], c32_lohi(a[1], a[2]), 0, 0, 0, 0};
-    return sys_ftruncate(p, w);
+    return ftruncate32(p, (int)a[0], (int64_t)c32_lohi(a[1], a[2]));
 }
 
 int64_t c32_readahead(Proc *p, const uint64_t a[6]) {
@@ -561,7 +623,7 @@ int64_t c32_getdents(Proc *p, const uint64_t a[6]) {
         }
         uint8_t *r = out + used;
         put32(r, 0, d.ino);
-        put32(r, 4, (uint64_t)d.off);
+        put32(r, 4, (uint64_t)dir_pos32(fd, d.off));
         put16(r, 8, (uint32_t)rl);
         memcpy(r + 10, d.name, d.namlen);
         r[10 + d.namlen] = 0;
@@ -572,6 +634,29 @@ int64_t c32_getdents(Proc *p, const uint64_t a[6]) {
     if (at < n && start >= 0) lseek(fd, last_off, SEEK_SET);
     if (used == 0 && err) return err;
     return copy_to_user(p, buf, out, used) ? -EFAULT : (int64_t)used;
+}
+
+/* getdents64: the x86-64 call, then the positions in the records as the
+ * 32-bit caller sees them. */
+int64_t c32_getdents64(Proc *p, const uint64_t a[6]) {
+    static _Thread_local uint8_t out[SYS_CHUNK];
+    int64_t n = sys_getdents64(p, a);
+    if (n <= 0 || n > SYS_CHUNK || copy_from_user(p, out, a[1], (size_t)n)) return n;
+    int changed = 0;
+    for (int64_t at = 0; at + 19 < n;) {
+        int64_t off, o32;
+        uint16_t rl;
+        memcpy(&off, out + at + 8, 8);
+        memcpy(&rl, out + at + 16, 2);
+        if (rl < 20) break;
+        if ((o32 = dir_pos32((int)a[0], off)) != off) {
+            memcpy(out + at + 8, &o32, 8);
+            changed = 1;
+        }
+        at += rl;
+    }
+    if (changed && copy_to_user(p, a[1], out, (size_t)n)) return -EFAULT;
+    return n;
 }
 
 /* readdir: one struct old_linux_dirent {u32 d_ino, d_offset; u16 d_namlen;
@@ -591,7 +676,8 @@ int64_t c32_old_readdir(Proc *p, const uint64_t a[6]) {
     } else {
         uint8_t b[10 + 256];
         put32(b, 0, d.ino);
-        put32(b, 4, (uint64_t)start);
+        put32(b, 4, (uint64_t)dir_pos32(fd, start));
+        dir_pos32(fd, d.off);
         put16(b, 8, (uint32_t)d.namlen);
         memcpy(b + 10, d.name, d.namlen);
         b[10 + d.namlen] = 0;
@@ -657,6 +743,16 @@ static int64_t do_vec(Proc *p, Io32 *io, uint64_t uvec, uint64_t cnt, int out) {
     int64_t e = import_iovec32(p, uvec, cnt, seg, &regular, io->fd);
     if (e) return fcntl(io->fd, F_GETFD) < 0 ? -EBADF : e;
     if (out) return user_xfer_out(p, seg, (int)cnt, io32_read, io, regular);
+    uint64_t total = 0, room;
+    for (uint64_t i = 0; i < cnt; i++) total += seg[i].len;
+    room = total;
+    if ((e = small_limit(io->fd, io->mode == 1 || (io->mode == 2 && io->off >= 0) ? io->off : -1,
+                         &room)))
+        return e;
+    for (uint64_t i = 0; i < cnt; i++) { /* shortened at the limit */
+        if (seg[i].len > room) seg[i].len = room;
+        room -= seg[i].len;
+    }
     return user_xfer_in(p, seg, (int)cnt, io32_write, io);
 }
 
@@ -700,8 +796,9 @@ int64_t c32_pread64(Proc *p, const uint64_t a[6]) {
 }
 
 int64_t c32_pwrite64(Proc *p, const uint64_t a[6]) {
-    const uint64_t w[6] = {a[0], a[1], a[2], c32_lohi(a[3], a[4]), 0, 0};
-    return sys_pwrite64(p, w);
+    uint64_t w[6] = {a[0], a[1], a[2], c32_lohi(a[3], a[4]), 0, 0};
+    int64_t e = (int64_t)w[3] < 0 ? 0 : small_limit((int)a[0], (int64_t)w[3], &w[2]);
+    return e ? e : sys_pwrite64(p, w);
 }
 
 /* ---- file times --------------------------------------------------------------------------- */

@@ -21,7 +21,33 @@ else()
                    "busybox-static binutils)")
 endif()
 
+# Two variants: Debian's x86-64 busybox-static, and its i386 build, which
+# scripts/setup.sh downloads (apt-get download busybox-static:i386) and
+# unpacks into <build>/busybox-i386 (the 32-bit issue's busybox suite).
+set(RS_BB_VARIANTS)
 if(RS_BUSYBOX_OK)
+    list(APPEND RS_BB_VARIANTS "busybox|${RS_BUSYBOX}")
+endif()
+set(RS_BUSYBOX32 ${CMAKE_BINARY_DIR}/busybox-i386/bin/busybox)
+if(EXISTS ${RS_BUSYBOX32})
+    list(APPEND RS_BB_VARIANTS "busybox32|${RS_BUSYBOX32}")
+    # and the same under the 32-bit kernel model
+    list(APPEND RS_BB_VARIANTS "busybox32-kernel-i386|${RS_BUSYBOX32}|--kernel=i386")
+else()
+    message(STATUS "ringside tests: no i386 busybox at ${RS_BUSYBOX32}; busybox32/ skipped "
+                   "(scripts/setup.sh fetches it)")
+endif()
+
+foreach(variant ${RS_BB_VARIANTS})
+    string(REPLACE "|" ";" parts "${variant}")
+    list(GET parts 0 RS_BB_PREFIX)
+    list(GET parts 1 RS_BB_BIN)
+    set(RS_BB_EXTRA)
+    list(LENGTH parts nparts)
+    if(nparts GREATER 2)
+        list(GET parts 2 kopt)
+        set(RS_BB_EXTRA --ringside-arg ${kopt})
+    endif()
     set(D ${CMAKE_CURRENT_SOURCE_DIR}/data)
     # rs_bb(TESTNAME [run_diff options] -- APPLET ARGS...)
     function(rs_bb name)
@@ -33,10 +59,10 @@ if(RS_BUSYBOX_OK)
             math(EXPR from "${sep} + 1")
             list(SUBLIST rest ${from} -1 rest)
         endif()
-        add_test(NAME busybox/${name}
-                 COMMAND ${RS_RUN_DIFF} --ringside ${RS_RINGSIDE} ${opts} -- ${RS_BUSYBOX} ${rest})
-        set_tests_properties(busybox/${name} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
-                                                        LABELS busybox)
+        add_test(NAME ${RS_BB_PREFIX}/${name}
+                 COMMAND ${RS_RUN_DIFF} --ringside ${RS_RINGSIDE} ${RS_BB_EXTRA} ${opts} -- ${RS_BB_BIN} ${rest})
+        set_tests_properties(${RS_BB_PREFIX}/${name} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
+                                                        LABELS ${RS_BB_PREFIX})
     endfunction()
 
     # A fixed directory: names, sizes, modes and mtimes all chosen here.
@@ -121,4 +147,4 @@ if(RS_BUSYBOX_OK)
     rs_bb(bzip2 -- bzip2 -c ${D}/input.txt)
     rs_bb(cmp -- cmp ${D}/input.txt ${D}/table.txt)
     rs_bb(diff --setup "printf 'a\\nb\\nc\\n' > x && printf 'a\\nB\\nc\\nd\\n' > y" -- diff -u x y)
-endif()
+endforeach()
