@@ -279,7 +279,9 @@ void cpu_deliver(Cpu *c, int vector, int has_error, uint32_t error, int soft, ui
     int hooked = c->hooks.ring != NULL;
     if (hooked) {
         cpu_snap(c, &ev.before);
-        ev.before.rip = ret_rip;
+        /* the instruction that raised it: INT n's own address, or the
+         * faulting instruction (whose address is also the return address) */
+        ev.before.rip = (soft && c->cur) ? c->cur->rip : ret_rip;
     }
     if (!(c->efer & EFER_LMA)) {
         deliver_legacy(c, vector, has_error, error, soft, ret_rip, &ev, hooked);

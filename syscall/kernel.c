@@ -164,11 +164,19 @@ static int hypercall(Proc *p) {
     unsigned reason = (unsigned)c->gpr[RSI];
     PtRegs r;
     PtRegs32 r32;
+    uint8_t *host_regs = NULL;
     int bad;
     if (p->kernel32) {
         regs_addr = (uint32_t)regs_addr;
         bad = mem_read(p->mem, &r32, regs_addr, sizeof r32, MEM_R) < 0;
         if (!bad) regs_from32(&r, &r32);
+    } else if ((regs_addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - sizeof r &&
+               (mem_page_prot(p->mem, regs_addr) & (MEM_R | MEM_W)) == (MEM_R | MEM_W) &&
+               (host_regs = mem_page(p->mem, regs_addr)) != NULL) {
+        /* the common case: pt_regs within one kernel-stack page */
+        host_regs += regs_addr & (PAGE_SIZE - 1);
+        memcpy(&r, host_regs, sizeof r);
+        bad = 0;
     } else {
         bad = mem_read(p->mem, &r, regs_addr, sizeof r, MEM_R) < 0;
     }
@@ -230,6 +238,10 @@ static int hypercall(Proc *p) {
         return 1;
     }
     if (p->exited) return 1;
+    if (host_regs) {
+        memcpy(host_regs, &r, sizeof r);
+        return 0;
+    }
     if (p->kernel32) regs_to32(&r32, &r);
     if (p->kernel32 ? mem_write(p->mem, regs_addr, &r32, sizeof r32, MEM_W) < 0
                     : mem_write(p->mem, regs_addr, &r, sizeof r, MEM_W) < 0) {
