@@ -13,6 +13,10 @@
 
 #include "sys_internal.h"
 
+/* The entry points dispatch.c calls (it declares them itself as well). */
+const SysDef *sys_lookup_i386(uint64_t nr);
+void sys_dispatch_i386(Proc *p, PtRegs *regs);
+
 /* The user address space of a 32-bit process: below 0xffffe000 under a
  * 64-bit kernel (IA32_PAGE_OFFSET), below 3 GiB under --kernel=i386. */
 uint64_t c32_task_size(Proc *p);

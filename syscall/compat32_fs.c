@@ -5,7 +5,11 @@
  * registers, sendfile's 32-bit offset, and the time32 utime family.
  *
  * Everything goes to the host through the same paths as fs.c/fd.c (paths
- * pass through, /proc/self/exe names the guest); only layouts change. */
+ * pass through, /proc/self/exe names the guest). Beyond layouts, two
+ * things a 64-bit host process sees differently are modelled per
+ * descriptor: O_LARGEFILE (F_GETFL, EOVERFLOW on open, EFBIG/EINVAL at
+ * 2 GiB for writes and ftruncate) and directory positions (ext4 gives a
+ * 32-bit caller 32-bit hash cookies in d_off and lseek). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -21,8 +25,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#define AT_FDCWD_   (-100)
-#define MAX_NON_LFS 0x7fffffffll
+#define AT_FDCWD_    (-100)
+#define MAX_NON_LFS  0x7fffffffll
 #define O_LARGEFILE_ 0100000 /* the kernel's value; glibc defines O_LARGEFILE as 0 on x86-64 */
 
 #define GET_PATH(buf, addr)                                                                        \
@@ -47,8 +51,8 @@ static void put64(uint8_t *b, size_t off, uint64_t v) { memcpy(b + off, &v, 8); 
  * htree directories): for a 32-bit caller ext4 uses 32-bit ones instead,
  * the upper half of the 64-bit cookie (major hash / 2), with 0x7fffffff
  * for the end. Seen by getdents returning a cookie that needs 64 bits. */
-#define FD_SMALL  1
-#define FD_HASH32 2
+#define FD_SMALL   1
+#define FD_HASH32  2
 #define FD_TRACKED 65536 /* descriptors past this have no flags */
 static uint8_t fd_flags[FD_TRACKED];
 
@@ -63,7 +67,9 @@ static int64_t pos_to32(int64_t pos) {
     if (!((uint64_t)pos >> 32)) return pos;
     return pos == EOF64 ? EOF32 : (int64_t)((uint64_t)pos >> 32);
 }
-static int64_t pos_to64(int64_t pos) { return pos == EOF32 ? EOF64 : (int64_t)((uint64_t)pos << 32); }
+static int64_t pos_to64(int64_t pos) {
+    return pos == EOF32 ? EOF64 : (int64_t)((uint64_t)pos << 32);
+}
 
 /* A position the host gave, as a 32-bit caller sees it; marks the
  * directory when it is a 64-bit cookie. */
@@ -123,17 +129,24 @@ static int64_t do_open32(Proc *p, const uint64_t a[6], int at) {
 int64_t c32_open(Proc *p, const uint64_t a[6]) { return do_open32(p, a, 0); }
 int64_t c32_openat(Proc *p, const uint64_t a[6]) { return do_open32(p, a, 1); }
 
-/* creat and openat2 force O_LARGEFILE for 32-bit callers too (only
- * open/openat have compat entry points that do not). */
+/* creat and openat2 force O_LARGEFILE for 32-bit callers of a 64-bit
+ * kernel too (only open/openat have compat entry points that do not); a
+ * 32-bit kernel forces it nowhere. */
 int64_t c32_creat(Proc *p, const uint64_t a[6]) {
+    if (p->kernel32) {
+        const uint64_t w[6] = {a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1], 0, 0, 0};
+        return do_open32(p, w, 0);
+    }
     int64_t fd = sys_creat(p, a);
     if (fd >= 0) fdf_set((int)fd, 0);
     return fd;
 }
 
 int64_t c32_openat2(Proc *p, const uint64_t a[6]) {
+    uint64_t flags = O_LARGEFILE_;
+    if (p->kernel32 && copy_from_user(p, &flags, a[2], 8)) flags = O_LARGEFILE_;
     int64_t fd = sys_openat2(p, a);
-    if (fd >= 0) fdf_set((int)fd, 0);
+    if (fd >= 0) fdf_set((int)fd, (flags & O_LARGEFILE_) ? 0 : FD_SMALL);
     return fd;
 }
 
@@ -744,7 +757,8 @@ static int64_t do_vec(Proc *p, Io32 *io, uint64_t uvec, uint64_t cnt, int out) {
     if (e) return fcntl(io->fd, F_GETFD) < 0 ? -EBADF : e;
     if (out) return user_xfer_out(p, seg, (int)cnt, io32_read, io, regular);
     uint64_t total = 0, room;
-    for (uint64_t i = 0; i < cnt; i++) total += seg[i].len;
+    for (uint64_t i = 0; i < cnt; i++)
+        total += seg[i].len;
     room = total;
     if ((e = small_limit(io->fd, io->mode == 1 || (io->mode == 2 && io->off >= 0) ? io->off : -1,
                          &room)))

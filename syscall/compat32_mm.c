@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define PAGE_UP(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define PAGE_UP(x)        (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define MREMAP_DONTUNMAP_ 4
 
 static uint64_t mmap_top32(Proc *p) {
@@ -58,8 +58,8 @@ static int64_t do_mmap32(Proc *p, uint64_t addr, uint64_t len, int prot, int fla
         if (!(addr = place32(p, addr, plen))) return -ENOMEM;
         flags |= MAP_FIXED;
     }
-    const uint64_t w[6] = {addr, len, (uint64_t)prot, (uint64_t)(uint32_t)flags,
-                           (uint64_t)(uint32_t)fd, off};
+    const uint64_t w[6] = {
+        addr, len, (uint64_t)prot, (uint64_t)(uint32_t)flags, (uint64_t)(uint32_t)fd, off};
     return sys_mmap(p, w);
 }
 

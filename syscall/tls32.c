@@ -20,11 +20,11 @@
 #include "kernel/kernel.h"
 #include "kernel32/kernel32.h"
 
-#define TLS_ENTRIES   3
-#define LDT_ENTRIES   8192
-#define LDT_BYTES     (LDT_ENTRIES * 8)
-#define LDT_BASE64    0xffff880000000000ull /* Linux's LDT_BASE_ADDR (4-level paging) */
-#define LDT_BASE32    0xff800000ull         /* above the 32-bit kernel image */
+#define TLS_ENTRIES     3
+#define LDT_ENTRIES     8192
+#define LDT_BYTES       (LDT_ENTRIES * 8)
+#define LDT_BASE64      0xffff880000000000ull /* Linux's LDT_BASE_ADDR (4-level paging) */
+#define LDT_BASE32      0xff800000ull         /* above the 32-bit kernel image */
 #define GDT32_ENTRY_LDT 17
 
 /* struct user_desc: entry_number, base_addr, limit, then flag bits. */
@@ -72,7 +72,9 @@ static uint32_t d_limit(uint64_t d) {
     uint32_t l = (uint32_t)((d & 0xffff) | ((d >> 48) & 0xf) << 16);
     return (d >> 55) & 1 ? l << 12 | 0xfff : l;
 }
-static uint16_t d_attr(uint64_t d) { return (uint16_t)(((d >> 40) & 0xff) | ((d >> 52) & 0xf) << 12); }
+static uint16_t d_attr(uint64_t d) {
+    return (uint16_t)(((d >> 40) & 0xff) | ((d >> 52) & 0xf) << 12);
+}
 
 /* fill_user_desc: the descriptor as get_thread_area reports it. */
 static void desc_to_user(uint64_t d, uint32_t idx, uint32_t u[4]) {
@@ -80,8 +82,8 @@ static void desc_to_user(uint64_t d, uint32_t idx, uint32_t u[4]) {
     u[0] = idx;
     u[1] = (uint32_t)d_base(d);
     u[2] = (uint32_t)((d & 0xffff) | ((d >> 48) & 0xf) << 16);
-    u[3] = (uint32_t)((d >> 54) & 1) | (type >> 2) << 1 | (uint32_t)!(type & 2) << 3 |
-           (uint32_t)((d >> 55) & 1) << 4 | (uint32_t)!((d >> 47) & 1) << 5 |
+    u[3] = (uint32_t)((d >> 54) & 1) | (type >> 2) << 1 | (uint32_t) !(type & 2) << 3 |
+           (uint32_t)((d >> 55) & 1) << 4 | (uint32_t) !((d >> 47) & 1) << 5 |
            (uint32_t)((d >> 52) & 1) << 6 | (uint32_t)((d >> 53) & 1) << 7;
 }
 

@@ -39,7 +39,7 @@ static char *path(const char *name) {
 
 /* syscall() result as "r" or "-ERRNO" */
 static long sc_r;
-#define SC(...) (errno = 0, sc_r = syscall(__VA_ARGS__), sc_r < 0 ? -errno : sc_r)
+#define SC(...)           (errno = 0, sc_r = syscall(__VA_ARGS__), sc_r < 0 ? -errno : sc_r)
 #define SHOW(label, expr) printf("%-28s %ld\n", label, (long)(expr))
 
 /* The i386 kernel structures, by hand (glibc's differ). */
@@ -84,8 +84,8 @@ static void stat_checks(void) {
     int fd = open(path("f"), O_RDONLY);
     SHOW("fstat64", SC(SYS_fstat64, fd, &s64));
     printf("fstat64 size=%lld\n", (long long)s64.size);
-    SHOW("fstatat64 AT_SYMLINK_NOFOLLOW", SC(SYS_fstatat64, AT_FDCWD, path("link"), &s64,
-                                             AT_SYMLINK_NOFOLLOW));
+    SHOW("fstatat64 AT_SYMLINK_NOFOLLOW",
+         SC(SYS_fstatat64, AT_FDCWD, path("link"), &s64, AT_SYMLINK_NOFOLLOW));
     printf("fstatat64 is link: %d\n", S_ISLNK(s64.mode));
     SHOW("fstatat64 AT_EMPTY_PATH", SC(SYS_fstatat64, fd, "", &s64, AT_EMPTY_PATH));
     SHOW("fstatat64 bad flags", SC(SYS_fstatat64, AT_FDCWD, path("f"), &s64, 0x40000000));
@@ -156,7 +156,8 @@ static int cmpstr(const void *a, const void *b) {
 static void list(const char *label, char **names, int n) {
     qsort(names, (size_t)n, sizeof *names, cmpstr);
     printf("%s (%d):", label, n);
-    for (int i = 0; i < n; i++) printf(" %s", names[i]);
+    for (int i = 0; i < n; i++)
+        printf(" %s", names[i]);
     printf("\n");
 }
 
@@ -177,7 +178,9 @@ static void dir_checks(void) {
             memcpy(&rl, buf + o + 8, 2);
             unsigned char type = (unsigned char)buf[o + rl - 1];
             snprintf(store[n], sizeof store[n], "%s/%c", buf + o + 10,
-                     type == DT_DIR ? 'd' : type == DT_REG ? 'r' : '?');
+                     type == DT_DIR   ? 'd'
+                     : type == DT_REG ? 'r'
+                                      : '?');
             names[n] = store[n];
             n++;
             offs_ok &= off <= 0x7fffffffu && (rl & 3) == 0;
@@ -268,8 +271,8 @@ static void lock_checks(void) {
     SHOW("fcntl F_SETLK", SC(SYS_fcntl, fd, F_SETLK, &fl));
     fl.type = F_WRLCK;
     SHOW("fcntl F_GETLK", SC(SYS_fcntl, fd, F_GETLK, &fl));
-    printf("F_GETLK own lock -> type=%d (F_UNLCK=%d) start=%d len=%d\n", fl.type, F_UNLCK,
-           fl.start, fl.len);
+    printf("F_GETLK own lock -> type=%d (F_UNLCK=%d) start=%d len=%d\n", fl.type, F_UNLCK, fl.start,
+           fl.len);
     struct { /* struct flock64 (i386, packed) */
         int16_t type, whence;
         int64_t start, len;
