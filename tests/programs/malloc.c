@@ -33,8 +33,10 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "huge")) {
         /* 64 TiB, far beyond RAM + swap: Linux's overcommit check refuses it
          * (ENOMEM from mmap, then brk), so malloc returns NULL. */
-        /* (on 32-bit builds: the largest size_t, refused all the same) */
-        void *huge = malloc(sizeof(size_t) > 4 ? (size_t)((unsigned long long)1 << 46) : (size_t)-1);
+        /* (32-bit builds ask for the largest size_t, refused all the same) */
+        unsigned long long want = 1ULL << 46;
+        volatile size_t n = want > SIZE_MAX ? SIZE_MAX : (size_t)want;
+        void *huge = malloc(n);
         printf("64TiB malloc: %s\n", huge ? "succeeded?!" : "NULL");
         free(huge);
         return 0;
