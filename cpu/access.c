@@ -5,10 +5,11 @@
 #include "insn.h"
 
 /* TLB layout: c->tlb[priv*2 + rw][TLB_SIZE], priv 0 = user (CPL 3), 1 = supervisor. */
-#define TLB_SET(c, priv, rw) (&(c)->tlb[((priv) * 2 + (rw)) * TLB_SIZE])
+#define TLB_SET(c, priv, rw) (&(c)->tlb[((priv)*2 + (rw)) * TLB_SIZE])
 
 void cpu_flush_tlb(Cpu *c) {
-    for (size_t k = 0; k < 4 * TLB_SIZE; k++) c->tlb[k].tag = ~0ull;
+    for (size_t k = 0; k < 4 * TLB_SIZE; k++)
+        c->tlb[k].tag = ~0ull;
 }
 
 void cpu_select_tlb(Cpu *c) {

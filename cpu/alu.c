@@ -244,23 +244,29 @@ FAMILY_TABLE(alu_ops) = {
         if (WB) reg_set(c, i->r[0], SZ, (EXPR)&size_mask(SZ));                                     \
     }
 #define ALU2_NF_SIZES(NAME, WB, EXPR)                                                              \
-    ALU2_NF(NAME, WB, EXPR, 1) ALU2_NF(NAME, WB, EXPR, 2) ALU2_NF(NAME, WB, EXPR, 4)               \
-    ALU2_NF(NAME, WB, EXPR, 8)
+    ALU2_NF(NAME, WB, EXPR, 1)                                                                     \
+    ALU2_NF(NAME, WB, EXPR, 2) ALU2_NF(NAME, WB, EXPR, 4) ALU2_NF(NAME, WB, EXPR, 8)
 ALU2_NF_SIZES(add, 1, a + b)
 ALU2_NF_SIZES(or, 1, a | b)
-ALU2_NF_SIZES(and, 1, a & b)
+ALU2_NF_SIZES(and, 1, a &b)
 ALU2_NF_SIZES(sub, 1, a - b)
 ALU2_NF_SIZES(xor, 1, a ^ b)
-static void alu_nop(Cpu *c, const Insn *i) { (void)c; (void)i; }
+static void alu_nop(Cpu *c, const Insn *i) {
+    (void)c;
+    (void)i;
+}
 
-#define NF_PAIR(NAME, F, SZ) {NAME##_##F##SZ, NAME##_##F##SZ##_nf}
+#define NF_PAIR(NAME, F, SZ)                                                                       \
+    { NAME##_##F##SZ, NAME##_##F##SZ##_nf }
 #define NF_ROWS(NAME)                                                                              \
-    NF_PAIR(NAME, rr, 1), NF_PAIR(NAME, rr, 2), NF_PAIR(NAME, rr, 4), NF_PAIR(NAME, rr, 8),       \
+    NF_PAIR(NAME, rr, 1), NF_PAIR(NAME, rr, 2), NF_PAIR(NAME, rr, 4), NF_PAIR(NAME, rr, 8),        \
         NF_PAIR(NAME, ri, 1), NF_PAIR(NAME, ri, 2), NF_PAIR(NAME, ri, 4), NF_PAIR(NAME, ri, 8)
 #define NOP_ROWS(NAME)                                                                             \
-    {NAME##_rr1, alu_nop}, {NAME##_rr2, alu_nop}, {NAME##_rr4, alu_nop}, {NAME##_rr8, alu_nop},   \
-        {NAME##_ri1, alu_nop}, {NAME##_ri2, alu_nop}, {NAME##_ri4, alu_nop}, {NAME##_ri8, alu_nop}
-static const Handler alu_nf_map[][2] = {NF_ROWS(add), NF_ROWS(or),    NF_ROWS(and), NF_ROWS(sub),
+    {NAME##_rr1, alu_nop}, {NAME##_rr2, alu_nop}, {NAME##_rr4, alu_nop}, {NAME##_rr8, alu_nop},    \
+        {NAME##_ri1, alu_nop}, {NAME##_ri2, alu_nop}, {NAME##_ri4, alu_nop}, {                     \
+        NAME##_ri8, alu_nop                                                                        \
+    }
+static const Handler alu_nf_map[][2] = {NF_ROWS(add), NF_ROWS(or),   NF_ROWS(and),  NF_ROWS(sub),
                                         NF_ROWS(xor), NOP_ROWS(cmp), NOP_ROWS(test)};
 
 Handler alu_flags_dead_variant(Handler fn) {

@@ -74,32 +74,40 @@ ALWAYS int fused_cc(int logic, int cc, unsigned sz, uint64_t a, uint64_t b, uint
         if (fused_cc(LOGIC, CC, SZ, a, b, r)) c->rip = i[1].imm;                                   \
     }
 #define FZ_CCS(OPN, LOGIC, FORM, SZ)                                                               \
-    FZ_ONE(OPN, LOGIC, FORM, SZ, 0) FZ_ONE(OPN, LOGIC, FORM, SZ, 1)                                \
-    FZ_ONE(OPN, LOGIC, FORM, SZ, 2) FZ_ONE(OPN, LOGIC, FORM, SZ, 3)                                \
-    FZ_ONE(OPN, LOGIC, FORM, SZ, 4) FZ_ONE(OPN, LOGIC, FORM, SZ, 5)                                \
-    FZ_ONE(OPN, LOGIC, FORM, SZ, 6) FZ_ONE(OPN, LOGIC, FORM, SZ, 7)                                \
-    FZ_ONE(OPN, LOGIC, FORM, SZ, 8) FZ_ONE(OPN, LOGIC, FORM, SZ, 9)                                \
-    FZ_ONE(OPN, LOGIC, FORM, SZ, 10) FZ_ONE(OPN, LOGIC, FORM, SZ, 11)                              \
-    FZ_ONE(OPN, LOGIC, FORM, SZ, 12) FZ_ONE(OPN, LOGIC, FORM, SZ, 13)                              \
-    FZ_ONE(OPN, LOGIC, FORM, SZ, 14) FZ_ONE(OPN, LOGIC, FORM, SZ, 15)
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 0)                                                                \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 1) FZ_ONE(OPN, LOGIC, FORM, SZ, 2)                                \
+        FZ_ONE(OPN, LOGIC, FORM, SZ, 3) FZ_ONE(OPN, LOGIC, FORM, SZ, 4)                            \
+            FZ_ONE(OPN, LOGIC, FORM, SZ, 5) FZ_ONE(OPN, LOGIC, FORM, SZ, 6)                        \
+                FZ_ONE(OPN, LOGIC, FORM, SZ, 7) FZ_ONE(OPN, LOGIC, FORM, SZ, 8)                    \
+                    FZ_ONE(OPN, LOGIC, FORM, SZ, 9) FZ_ONE(OPN, LOGIC, FORM, SZ, 10)               \
+                        FZ_ONE(OPN, LOGIC, FORM, SZ, 11) FZ_ONE(OPN, LOGIC, FORM, SZ, 12)          \
+                            FZ_ONE(OPN, LOGIC, FORM, SZ, 13) FZ_ONE(OPN, LOGIC, FORM, SZ, 14)      \
+                                FZ_ONE(OPN, LOGIC, FORM, SZ, 15)
 #define FZ_SIZES(OPN, LOGIC, FORM)                                                                 \
     FZ_CCS(OPN, LOGIC, FORM, 1) FZ_CCS(OPN, LOGIC, FORM, 4) FZ_CCS(OPN, LOGIC, FORM, 8)
 #define FZ_FORMS(OPN, LOGIC)                                                                       \
-    FZ_SIZES(OPN, LOGIC, rr) FZ_SIZES(OPN, LOGIC, ri) FZ_SIZES(OPN, LOGIC, rm)                     \
-    FZ_SIZES(OPN, LOGIC, mr) FZ_SIZES(OPN, LOGIC, mi)
+    FZ_SIZES(OPN, LOGIC, rr)                                                                       \
+    FZ_SIZES(OPN, LOGIC, ri) FZ_SIZES(OPN, LOGIC, rm) FZ_SIZES(OPN, LOGIC, mr)                     \
+        FZ_SIZES(OPN, LOGIC, mi)
 FZ_FORMS(cmp, 0)
 FZ_FORMS(test, 1)
 
 #define FZ_ROWCC(OPN, FORM, SZ)                                                                    \
-    {fz_##OPN##_##FORM##SZ##_0,  fz_##OPN##_##FORM##SZ##_1,  fz_##OPN##_##FORM##SZ##_2,              \
-     fz_##OPN##_##FORM##SZ##_3,  fz_##OPN##_##FORM##SZ##_4,  fz_##OPN##_##FORM##SZ##_5,              \
-     fz_##OPN##_##FORM##SZ##_6,  fz_##OPN##_##FORM##SZ##_7,  fz_##OPN##_##FORM##SZ##_8,              \
-     fz_##OPN##_##FORM##SZ##_9,  fz_##OPN##_##FORM##SZ##_10, fz_##OPN##_##FORM##SZ##_11,             \
-     fz_##OPN##_##FORM##SZ##_12, fz_##OPN##_##FORM##SZ##_13, fz_##OPN##_##FORM##SZ##_14,             \
-     fz_##OPN##_##FORM##SZ##_15}
-#define FZ_ROWSZ(OPN, FORM) {FZ_ROWCC(OPN, FORM, 1), FZ_ROWCC(OPN, FORM, 4), FZ_ROWCC(OPN, FORM, 8)}
+    {                                                                                              \
+        fz_##OPN##_##FORM##SZ##_0, fz_##OPN##_##FORM##SZ##_1, fz_##OPN##_##FORM##SZ##_2,           \
+            fz_##OPN##_##FORM##SZ##_3, fz_##OPN##_##FORM##SZ##_4, fz_##OPN##_##FORM##SZ##_5,       \
+            fz_##OPN##_##FORM##SZ##_6, fz_##OPN##_##FORM##SZ##_7, fz_##OPN##_##FORM##SZ##_8,       \
+            fz_##OPN##_##FORM##SZ##_9, fz_##OPN##_##FORM##SZ##_10, fz_##OPN##_##FORM##SZ##_11,     \
+            fz_##OPN##_##FORM##SZ##_12, fz_##OPN##_##FORM##SZ##_13, fz_##OPN##_##FORM##SZ##_14,    \
+            fz_##OPN##_##FORM##SZ##_15                                                             \
+    }
+#define FZ_ROWSZ(OPN, FORM)                                                                        \
+    { FZ_ROWCC(OPN, FORM, 1), FZ_ROWCC(OPN, FORM, 4), FZ_ROWCC(OPN, FORM, 8) }
 #define FZ_ROWFORM(OPN)                                                                            \
-    {FZ_ROWSZ(OPN, rr), FZ_ROWSZ(OPN, ri), FZ_ROWSZ(OPN, rm), FZ_ROWSZ(OPN, mr), FZ_ROWSZ(OPN, mi)}
+    {                                                                                              \
+        FZ_ROWSZ(OPN, rr), FZ_ROWSZ(OPN, ri), FZ_ROWSZ(OPN, rm), FZ_ROWSZ(OPN, mr),                \
+            FZ_ROWSZ(OPN, mi)                                                                      \
+    }
 /* [CMP, TEST][rr ri rm mr mi][size 1 4 8][cc] */
 static const Handler fused_tab[2][5][3][16] = {FZ_ROWFORM(cmp), FZ_ROWFORM(test)};
 
@@ -139,7 +147,8 @@ static void call_rm_n(Cpu *c, const Insn *i) {
 static void ret_n(Cpu *c, const Insn *i) {
     uint64_t t = cpu_pop(c, i->osz);
     uint64_t sp = c->gpr[RSP] + i->imm;
-    c->gpr[RSP] = (c->seg[SEG_SS].attr & SEGA_DB) ? (uint32_t)sp : (c->gpr[RSP] & ~0xffffull) | (uint16_t)sp;
+    c->gpr[RSP] =
+        (c->seg[SEG_SS].attr & SEGA_DB) ? (uint32_t)sp : (c->gpr[RSP] & ~0xffffull) | (uint16_t)sp;
     c->rip = t;
 }
 
@@ -201,15 +210,25 @@ static int sel_ret(const DecodeCtx *d, Insn *i) {
 
 static int sel_loop(const DecodeCtx *d, Insn *i) {
     switch (d->zi->mnemonic) {
-    case ZYDIS_MNEMONIC_LOOP: i->aux = 0; i->fn = loop_; break;
-    case ZYDIS_MNEMONIC_LOOPE: i->aux = 1; i->fn = loop_; break;
-    case ZYDIS_MNEMONIC_LOOPNE: i->aux = 2; i->fn = loop_; break;
+    case ZYDIS_MNEMONIC_LOOP:
+        i->aux = 0;
+        i->fn = loop_;
+        break;
+    case ZYDIS_MNEMONIC_LOOPE:
+        i->aux = 1;
+        i->fn = loop_;
+        break;
+    case ZYDIS_MNEMONIC_LOOPNE:
+        i->aux = 2;
+        i->fn = loop_;
+        break;
     default: i->fn = jrcxz; break;
     }
     return 1;
 }
 
-#define J(m) {ZYDIS_MNEMONIC_##m, OPF_END, sel_jcc, "control"}
+#define J(m)                                                                                       \
+    { ZYDIS_MNEMONIC_##m, OPF_END, sel_jcc, "control" }
 /* The fused handler for `cmp` directly followed by `jcc` in one block, or
  * NULL. Both were decoded by their selectors (so `cmp` is a valid,
  * unlocked CMP/TEST of GPRs and `jcc` a Jcc with its condition in aux). */
@@ -224,12 +243,18 @@ Handler control_fuse_cmp_jcc(const Insn *cmp, const Insn *jcc) {
         return NULL;
     if (cmp->flags & I_LOCK) return NULL; /* #UD */
     int form;
-    if (cmp->k[0] == K_REG && cmp->k[1] == K_REG) form = 0;
-    else if (cmp->k[0] == K_REG && cmp->k[1] == K_IMM) form = 1;
-    else if (cmp->k[0] == K_REG && cmp->k[1] == K_MEM) form = 2;
-    else if (cmp->k[0] == K_MEM && cmp->k[1] == K_REG) form = 3;
-    else if (cmp->k[0] == K_MEM && cmp->k[1] == K_IMM) form = 4;
-    else return NULL;
+    if (cmp->k[0] == K_REG && cmp->k[1] == K_REG)
+        form = 0;
+    else if (cmp->k[0] == K_REG && cmp->k[1] == K_IMM)
+        form = 1;
+    else if (cmp->k[0] == K_REG && cmp->k[1] == K_MEM)
+        form = 2;
+    else if (cmp->k[0] == K_MEM && cmp->k[1] == K_REG)
+        form = 3;
+    else if (cmp->k[0] == K_MEM && cmp->k[1] == K_IMM)
+        form = 4;
+    else
+        return NULL;
     int sz = cmp->osz == 1 ? 0 : cmp->osz == 4 ? 1 : cmp->osz == 8 ? 2 : -1;
     if (sz < 0) return NULL;
     return fused_tab[op][form][sz][jcc->aux];
@@ -245,7 +270,21 @@ FAMILY_TABLE(control_ops) = {
     {ZYDIS_MNEMONIC_JRCXZ, OPF_END, sel_loop, "control"},
     {ZYDIS_MNEMONIC_JECXZ, OPF_END, sel_loop, "control"},
     {ZYDIS_MNEMONIC_JCXZ, OPF_END, sel_loop, "control"},
-    J(JO), J(JNO), J(JB), J(JNB), J(JZ), J(JNZ), J(JBE), J(JNBE),
-    J(JS), J(JNS), J(JP), J(JNP), J(JL), J(JNL), J(JLE), J(JNLE),
+    J(JO),
+    J(JNO),
+    J(JB),
+    J(JNB),
+    J(JZ),
+    J(JNZ),
+    J(JBE),
+    J(JNBE),
+    J(JS),
+    J(JNS),
+    J(JP),
+    J(JNP),
+    J(JL),
+    J(JNL),
+    J(JLE),
+    J(JNLE),
     {0},
 };

@@ -46,30 +46,45 @@ enum {
 
 /* Exception vectors. */
 enum {
-    EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5, EXC_UD = 6,
-    EXC_NM = 7, EXC_DF = 8, EXC_TS = 10, EXC_NP = 11, EXC_SS = 12, EXC_GP = 13, EXC_PF = 14,
-    EXC_MF = 16, EXC_AC = 17, EXC_MC = 18, EXC_XM = 19,
+    EXC_DE = 0,
+    EXC_DB = 1,
+    EXC_NMI = 2,
+    EXC_BP = 3,
+    EXC_OF = 4,
+    EXC_BR = 5,
+    EXC_UD = 6,
+    EXC_NM = 7,
+    EXC_DF = 8,
+    EXC_TS = 10,
+    EXC_NP = 11,
+    EXC_SS = 12,
+    EXC_GP = 13,
+    EXC_PF = 14,
+    EXC_MF = 16,
+    EXC_AC = 17,
+    EXC_MC = 18,
+    EXC_XM = 19,
 };
 /* #PF error code bits. */
 enum { PFERR_P = 1, PFERR_W = 2, PFERR_U = 4, PFERR_RSVD = 8, PFERR_I = 16 };
 
 /* Model-specific registers the CPU knows. */
-#define MSR_SYSENTER_CS   0x174
-#define MSR_SYSENTER_ESP  0x175
-#define MSR_SYSENTER_EIP  0x176
-#define MSR_EFER          0xc0000080
-#define MSR_STAR          0xc0000081
-#define MSR_LSTAR         0xc0000082
-#define MSR_CSTAR         0xc0000083
-#define MSR_SFMASK        0xc0000084
-#define MSR_FS_BASE       0xc0000100
-#define MSR_GS_BASE       0xc0000101
+#define MSR_SYSENTER_CS    0x174
+#define MSR_SYSENTER_ESP   0x175
+#define MSR_SYSENTER_EIP   0x176
+#define MSR_EFER           0xc0000080
+#define MSR_STAR           0xc0000081
+#define MSR_LSTAR          0xc0000082
+#define MSR_CSTAR          0xc0000083
+#define MSR_SFMASK         0xc0000084
+#define MSR_FS_BASE        0xc0000100
+#define MSR_GS_BASE        0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
-#define MSR_TSC_AUX       0xc0000103
-#define MSR_TSC           0x10
-#define MSR_APIC_BASE     0x1b
-#define MSR_PAT           0x277
-#define MSR_MISC_ENABLE   0x1a0
+#define MSR_TSC_AUX        0xc0000103
+#define MSR_TSC            0x10
+#define MSR_APIC_BASE      0x1b
+#define MSR_PAT            0x277
+#define MSR_MISC_ENABLE    0x1a0
 
 #define EFER_SCE (1u << 0)
 #define EFER_LME (1u << 8)
@@ -90,12 +105,12 @@ typedef struct Segment {
     uint16_t attr;  /* descriptor bits 40-47 (type,S,DPL,P) | 52-55 (AVL,L,D/B,G) << 8 */
 } Segment;
 /* attr bits */
-#define SEGA_P   0x80
-#define SEGA_S   0x10
+#define SEGA_P      0x80
+#define SEGA_S      0x10
 #define SEGA_DPL(a) (((a) >> 5) & 3)
-#define SEGA_L   0x2000
-#define SEGA_DB  0x4000
-#define SEGA_G   0x8000
+#define SEGA_L      0x2000
+#define SEGA_DB     0x4000
+#define SEGA_G      0x8000
 
 typedef struct DescTable {
     uint64_t base;
@@ -133,14 +148,20 @@ typedef struct CpuSnap {
 } CpuSnap;
 
 typedef enum {
-    RT_SYSCALL, RT_SYSRET, RT_SYSENTER, RT_SYSEXIT, RT_INT, RT_IRET, RT_EXCEPTION,
+    RT_SYSCALL,
+    RT_SYSRET,
+    RT_SYSENTER,
+    RT_SYSEXIT,
+    RT_INT,
+    RT_IRET,
+    RT_EXCEPTION,
 } RingKind;
 
 typedef struct RingEvent {
     RingKind kind;
     CpuSnap before, after;
-    int vector;         /* RT_INT / RT_EXCEPTION: the vector */
-    uint32_t error;     /* RT_EXCEPTION: the error code pushed, if any */
+    int vector;     /* RT_INT / RT_EXCEPTION: the vector */
+    uint32_t error; /* RT_EXCEPTION: the error code pushed, if any */
     int has_error;
     uint64_t cr2;       /* #PF */
     const char *source; /* "LSTAR", "CSTAR", "SYSENTER_EIP", "IDT[0x80]", ... */
@@ -228,7 +249,7 @@ struct Cpu {
 
     struct DecodeCache *dc;
     struct Block *prev_block; /* for the decode cache's successor links */
-    struct TlbEnt *tlb; /* [2 privilege][2 read/write][TLB_SIZE] */
+    struct TlbEnt *tlb;       /* [2 privilege][2 read/write][TLB_SIZE] */
     /* Diagnostics: where "not implemented" reports go (default stderr). */
     FILE *diag;
     uint32_t host_mxcsr_saved;
@@ -265,8 +286,7 @@ const char *cpu_msr_name(uint32_t msr);
 /* Load a segment register through the GDT/LDT with the protected-mode
  * checks; raises #GP/#NP/#SS inside cpu_run. For embedders outside cpu_run
  * (before the first run), cpu_load_seg_raw sets selector and cache directly. */
-void cpu_load_seg_raw(Cpu *c, int seg, uint16_t sel, uint64_t base, uint32_t limit,
-                      uint16_t attr);
+void cpu_load_seg_raw(Cpu *c, int seg, uint16_t sel, uint64_t base, uint32_t limit, uint16_t attr);
 /* Change CPL/mode bookkeeping after CS changed (TLB sets, decode mode). */
 void cpu_update_mode(Cpu *c);
 

@@ -65,7 +65,8 @@ DecodeCache *decode_cache_new(void) {
     ZydisDecoderInit(&dc->dec[MODE_PROT32], ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
     ZydisFormatterInit(&dc->fmt, ZYDIS_FORMATTER_STYLE_ATT);
     ZydisFormatterSetProperty(&dc->fmt, ZYDIS_FORMATTER_PROP_HEX_UPPERCASE, ZYAN_FALSE);
-    ZydisFormatterSetProperty(&dc->fmt, ZYDIS_FORMATTER_PROP_ADDR_PADDING_ABSOLUTE, ZYDIS_PADDING_DISABLED);
+    ZydisFormatterSetProperty(&dc->fmt, ZYDIS_FORMATTER_PROP_ADDR_PADDING_ABSOLUTE,
+                              ZYDIS_PADDING_DISABLED);
     ZydisFormatterSetProperty(&dc->fmt, ZYDIS_FORMATTER_PROP_IMM_PADDING, ZYDIS_PADDING_DISABLED);
     ZydisFormatterSetProperty(&dc->fmt, ZYDIS_FORMATTER_PROP_DISP_PADDING, ZYDIS_PADDING_DISABLED);
     return dc;
@@ -189,11 +190,14 @@ static int translate(Cpu *c, CpuMode mode, uint64_t rip, const ZydisDecodedInstr
                 i->disp = (int64_t)(o->mem.base == ZYDIS_REGISTER_EIP ? (uint32_t)t : t);
             } else {
                 i->disp = o->mem.disp.value;
-                if (o->mem.base != ZYDIS_REGISTER_NONE) i->base = (uint8_t)zreg_gpr_num(o->mem.base);
+                if (o->mem.base != ZYDIS_REGISTER_NONE)
+                    i->base = (uint8_t)zreg_gpr_num(o->mem.base);
                 if (o->mem.index != ZYDIS_REGISTER_NONE && zreg_is_gpr(o->mem.index)) {
                     i->index = (uint8_t)zreg_gpr_num(o->mem.index);
-                    i->scale = (uint8_t)(o->mem.scale == 8 ? 3 : o->mem.scale == 4 ? 2
-                                         : o->mem.scale == 2 ? 1 : 0);
+                    i->scale = (uint8_t)(o->mem.scale == 8   ? 3
+                                         : o->mem.scale == 4 ? 2
+                                         : o->mem.scale == 2 ? 1
+                                                             : 0);
                 }
             }
             i->mseg = seg_num(o->mem.segment);
@@ -230,7 +234,8 @@ static int translate(Cpu *c, CpuMode mode, uint64_t rip, const ZydisDecodedInstr
     /* Implicit stack accesses (push, pop, call, ret...) belong to SS: a
      * non-canonical stack address is #SS, not #GP. */
     if (!have_mem)
-        for (int j = zi->operand_count_visible; j < zi->operand_count && j < ZYDIS_MAX_OPERAND_COUNT; j++)
+        for (int j = zi->operand_count_visible;
+             j < zi->operand_count && j < ZYDIS_MAX_OPERAND_COUNT; j++)
             if (zo[j].type == ZYDIS_OPERAND_TYPE_MEMORY && zo[j].mem.segment == ZYDIS_REGISTER_SS)
                 i->mseg = SEG_SS;
 
@@ -278,31 +283,74 @@ typedef struct FlagFx {
 
 static int quiet_mnemonic(ZydisMnemonic m) {
     switch (m) {
-    case ZYDIS_MNEMONIC_MOV: case ZYDIS_MNEMONIC_MOVZX: case ZYDIS_MNEMONIC_MOVSX:
-    case ZYDIS_MNEMONIC_MOVSXD: case ZYDIS_MNEMONIC_LEA:
-    case ZYDIS_MNEMONIC_ADD: case ZYDIS_MNEMONIC_OR: case ZYDIS_MNEMONIC_ADC:
-    case ZYDIS_MNEMONIC_SBB: case ZYDIS_MNEMONIC_AND: case ZYDIS_MNEMONIC_SUB:
-    case ZYDIS_MNEMONIC_XOR: case ZYDIS_MNEMONIC_CMP: case ZYDIS_MNEMONIC_TEST:
-    case ZYDIS_MNEMONIC_INC: case ZYDIS_MNEMONIC_DEC: case ZYDIS_MNEMONIC_NEG:
+    case ZYDIS_MNEMONIC_MOV:
+    case ZYDIS_MNEMONIC_MOVZX:
+    case ZYDIS_MNEMONIC_MOVSX:
+    case ZYDIS_MNEMONIC_MOVSXD:
+    case ZYDIS_MNEMONIC_LEA:
+    case ZYDIS_MNEMONIC_ADD:
+    case ZYDIS_MNEMONIC_OR:
+    case ZYDIS_MNEMONIC_ADC:
+    case ZYDIS_MNEMONIC_SBB:
+    case ZYDIS_MNEMONIC_AND:
+    case ZYDIS_MNEMONIC_SUB:
+    case ZYDIS_MNEMONIC_XOR:
+    case ZYDIS_MNEMONIC_CMP:
+    case ZYDIS_MNEMONIC_TEST:
+    case ZYDIS_MNEMONIC_INC:
+    case ZYDIS_MNEMONIC_DEC:
+    case ZYDIS_MNEMONIC_NEG:
     case ZYDIS_MNEMONIC_NOT:
-    case ZYDIS_MNEMONIC_SHL: case ZYDIS_MNEMONIC_SHR: case ZYDIS_MNEMONIC_SAR:
-    case ZYDIS_MNEMONIC_ROL: case ZYDIS_MNEMONIC_ROR: case ZYDIS_MNEMONIC_RCL:
-    case ZYDIS_MNEMONIC_RCR: case ZYDIS_MNEMONIC_SHLD: case ZYDIS_MNEMONIC_SHRD:
-    case ZYDIS_MNEMONIC_IMUL: case ZYDIS_MNEMONIC_BSWAP: case ZYDIS_MNEMONIC_XCHG:
-    case ZYDIS_MNEMONIC_NOP: case ZYDIS_MNEMONIC_CBW: case ZYDIS_MNEMONIC_CWDE:
-    case ZYDIS_MNEMONIC_CDQE: case ZYDIS_MNEMONIC_CWD: case ZYDIS_MNEMONIC_CDQ:
+    case ZYDIS_MNEMONIC_SHL:
+    case ZYDIS_MNEMONIC_SHR:
+    case ZYDIS_MNEMONIC_SAR:
+    case ZYDIS_MNEMONIC_ROL:
+    case ZYDIS_MNEMONIC_ROR:
+    case ZYDIS_MNEMONIC_RCL:
+    case ZYDIS_MNEMONIC_RCR:
+    case ZYDIS_MNEMONIC_SHLD:
+    case ZYDIS_MNEMONIC_SHRD:
+    case ZYDIS_MNEMONIC_IMUL:
+    case ZYDIS_MNEMONIC_BSWAP:
+    case ZYDIS_MNEMONIC_XCHG:
+    case ZYDIS_MNEMONIC_NOP:
+    case ZYDIS_MNEMONIC_CBW:
+    case ZYDIS_MNEMONIC_CWDE:
+    case ZYDIS_MNEMONIC_CDQE:
+    case ZYDIS_MNEMONIC_CWD:
+    case ZYDIS_MNEMONIC_CDQ:
     case ZYDIS_MNEMONIC_CQO:
-    case ZYDIS_MNEMONIC_CMOVO: case ZYDIS_MNEMONIC_CMOVNO: case ZYDIS_MNEMONIC_CMOVB:
-    case ZYDIS_MNEMONIC_CMOVNB: case ZYDIS_MNEMONIC_CMOVZ: case ZYDIS_MNEMONIC_CMOVNZ:
-    case ZYDIS_MNEMONIC_CMOVBE: case ZYDIS_MNEMONIC_CMOVNBE: case ZYDIS_MNEMONIC_CMOVS:
-    case ZYDIS_MNEMONIC_CMOVNS: case ZYDIS_MNEMONIC_CMOVP: case ZYDIS_MNEMONIC_CMOVNP:
-    case ZYDIS_MNEMONIC_CMOVL: case ZYDIS_MNEMONIC_CMOVNL: case ZYDIS_MNEMONIC_CMOVLE:
+    case ZYDIS_MNEMONIC_CMOVO:
+    case ZYDIS_MNEMONIC_CMOVNO:
+    case ZYDIS_MNEMONIC_CMOVB:
+    case ZYDIS_MNEMONIC_CMOVNB:
+    case ZYDIS_MNEMONIC_CMOVZ:
+    case ZYDIS_MNEMONIC_CMOVNZ:
+    case ZYDIS_MNEMONIC_CMOVBE:
+    case ZYDIS_MNEMONIC_CMOVNBE:
+    case ZYDIS_MNEMONIC_CMOVS:
+    case ZYDIS_MNEMONIC_CMOVNS:
+    case ZYDIS_MNEMONIC_CMOVP:
+    case ZYDIS_MNEMONIC_CMOVNP:
+    case ZYDIS_MNEMONIC_CMOVL:
+    case ZYDIS_MNEMONIC_CMOVNL:
+    case ZYDIS_MNEMONIC_CMOVLE:
     case ZYDIS_MNEMONIC_CMOVNLE:
-    case ZYDIS_MNEMONIC_SETO: case ZYDIS_MNEMONIC_SETNO: case ZYDIS_MNEMONIC_SETB:
-    case ZYDIS_MNEMONIC_SETNB: case ZYDIS_MNEMONIC_SETZ: case ZYDIS_MNEMONIC_SETNZ:
-    case ZYDIS_MNEMONIC_SETBE: case ZYDIS_MNEMONIC_SETNBE: case ZYDIS_MNEMONIC_SETS:
-    case ZYDIS_MNEMONIC_SETNS: case ZYDIS_MNEMONIC_SETP: case ZYDIS_MNEMONIC_SETNP:
-    case ZYDIS_MNEMONIC_SETL: case ZYDIS_MNEMONIC_SETNL: case ZYDIS_MNEMONIC_SETLE:
+    case ZYDIS_MNEMONIC_SETO:
+    case ZYDIS_MNEMONIC_SETNO:
+    case ZYDIS_MNEMONIC_SETB:
+    case ZYDIS_MNEMONIC_SETNB:
+    case ZYDIS_MNEMONIC_SETZ:
+    case ZYDIS_MNEMONIC_SETNZ:
+    case ZYDIS_MNEMONIC_SETBE:
+    case ZYDIS_MNEMONIC_SETNBE:
+    case ZYDIS_MNEMONIC_SETS:
+    case ZYDIS_MNEMONIC_SETNS:
+    case ZYDIS_MNEMONIC_SETP:
+    case ZYDIS_MNEMONIC_SETNP:
+    case ZYDIS_MNEMONIC_SETL:
+    case ZYDIS_MNEMONIC_SETNL:
+    case ZYDIS_MNEMONIC_SETLE:
     case ZYDIS_MNEMONIC_SETNLE: return 1;
     default: return 0;
     }
@@ -336,16 +384,23 @@ static FlagFx flag_effects(const ZydisDecodedInstruction *zi, const ZydisDecoded
     fx.rd = (uint16_t)(f->tested & F_ARITH);
     fx.wr = (uint16_t)((f->modified | f->set_0 | f->set_1 | f->undefined) & F_ARITH);
     switch (zi->mnemonic) {
-    case ZYDIS_MNEMONIC_ADD: case ZYDIS_MNEMONIC_OR: case ZYDIS_MNEMONIC_ADC:
-    case ZYDIS_MNEMONIC_SBB: case ZYDIS_MNEMONIC_AND: case ZYDIS_MNEMONIC_SUB:
-    case ZYDIS_MNEMONIC_XOR: case ZYDIS_MNEMONIC_CMP: case ZYDIS_MNEMONIC_TEST:
+    case ZYDIS_MNEMONIC_ADD:
+    case ZYDIS_MNEMONIC_OR:
+    case ZYDIS_MNEMONIC_ADC:
+    case ZYDIS_MNEMONIC_SBB:
+    case ZYDIS_MNEMONIC_AND:
+    case ZYDIS_MNEMONIC_SUB:
+    case ZYDIS_MNEMONIC_XOR:
+    case ZYDIS_MNEMONIC_CMP:
+    case ZYDIS_MNEMONIC_TEST:
     case ZYDIS_MNEMONIC_NEG:
         fx.kill = F_ARITH; /* lazy record: all six */
         break;
-    case ZYDIS_MNEMONIC_INC: case ZYDIS_MNEMONIC_DEC:
-        fx.kill = F_ARITH & ~F_CF;
-        break;
-    case ZYDIS_MNEMONIC_SHL: case ZYDIS_MNEMONIC_SHR: case ZYDIS_MNEMONIC_SAR:
+    case ZYDIS_MNEMONIC_INC:
+    case ZYDIS_MNEMONIC_DEC: fx.kill = F_ARITH & ~F_CF; break;
+    case ZYDIS_MNEMONIC_SHL:
+    case ZYDIS_MNEMONIC_SHR:
+    case ZYDIS_MNEMONIC_SAR:
         /* an immediate (or implicit 1) count, nonzero after masking (the
          * selector keeps it in aux): all six; a CL count may be zero */
         if (zi->operand_count_visible < 2 || zo[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE)
@@ -428,7 +483,8 @@ Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
             fx[b->n] = (FlagFx){F_ARITH, F_ARITH, 0, 0};
         } else {
             opf = translate(c, mode, a, &zi, zo, i);
-            fx[b->n] = (opf & OPF_END) ? (FlagFx){F_ARITH, F_ARITH, 0, 0} : flag_effects(&zi, zo, i);
+            fx[b->n] =
+                (opf & OPF_END) ? (FlagFx){F_ARITH, F_ARITH, 0, 0} : flag_effects(&zi, zo, i);
         }
         b->n++;
         a += i->len;

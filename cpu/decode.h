@@ -5,15 +5,17 @@
 #include "insn.h"
 
 #define MAX_BLOCK     64
-#define DC_HASH_SIZE  (1u << 18)          /* buckets */
-#define DC_ARENA_SIZE (512ull << 20)      /* reserved, touched on use */
+#define DC_HASH_SIZE  (1u << 18)     /* buckets */
+#define DC_ARENA_SIZE (512ull << 20) /* reserved, touched on use */
 /* Key: mode (2 bits) | user (1 bit) | single-step (1 bit). Single-step
  * blocks hold one instruction: they serve instruction hooks, TF traps and
  * budgets that end inside a block (a partial run of a multi-instruction block
  * could expose flags the liveness pass left stale, see decode.c). */
 #define DC_KEY_STEP 8u
-#define DC_KEY(c) ((unsigned)(c)->mode | ((c)->cpl == 3 ? 4u : 0u) | ((c)->step_blocks ? DC_KEY_STEP : 0u))
-#define DC_HASH(rip, key, size) ((size_t)(((rip) ^ ((uint64_t)(key) << 60)) * 0x9E3779B97F4A7C15ull >> 40) & ((size) - 1))
+#define DC_KEY(c)                                                                                  \
+    ((unsigned)(c)->mode | ((c)->cpl == 3 ? 4u : 0u) | ((c)->step_blocks ? DC_KEY_STEP : 0u))
+#define DC_HASH(rip, key, size)                                                                    \
+    ((size_t)(((rip) ^ ((uint64_t)(key) << 60)) * 0x9E3779B97F4A7C15ull >> 40) & ((size)-1))
 
 typedef struct Block {
     uint64_t rip;
@@ -90,7 +92,9 @@ static inline Block *decode_lookup_key(Cpu *c, uint64_t rip, unsigned key) {
     c->cur = NULL;
     return decode_block(c, rip, key);
 }
-static inline Block *decode_lookup(Cpu *c, uint64_t rip) { return decode_lookup_key(c, rip, DC_KEY(c)); }
+static inline Block *decode_lookup(Cpu *c, uint64_t rip) {
+    return decode_lookup_key(c, rip, DC_KEY(c));
+}
 
 int cpu_fetch(Cpu *c, uint64_t a, uint8_t *buf, int n, uint64_t *fault_addr, int *fault_prot);
 void cpu_select_tlb(Cpu *c);

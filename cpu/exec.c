@@ -24,7 +24,7 @@ Cpu *cpu_new(Mem *m, CpuVendor vendor) {
     c->diag = stderr;
     c->mxcsr = 0x1f80;
     c->fcw = 0x37f;
-    c->ftw = 0xffff; /* all x87 registers empty */
+    c->ftw = 0xffff;     /* all x87 registers empty */
     c->cr0 = 0x80050033; /* PG WP NE ET MP PE: Linux's */
     c->cr4 = 0x3006f0;   /* PAE PGE OSFXSR OSXMMEXCPT SMEP SMAP; no OSXSAVE (XSAVE not modelled) */
     c->pat = 0x0007040600070406ull;
@@ -113,7 +113,8 @@ _Noreturn void cpu_unimplemented(Cpu *c, const Insn *i, const char *why) {
         mem_read(c->mem, b, i->rip, i->len, 0);
         char hex[64];
         int n = 0;
-        for (int k = 0; k < i->len && k < 15; k++) n += snprintf(hex + n, sizeof hex - n, "%s%02x", k ? " " : "", b[k]);
+        for (int k = 0; k < i->len && k < 15; k++)
+            n += snprintf(hex + n, sizeof hex - n, "%s%02x", k ? " " : "", b[k]);
         fprintf(c->diag, "ringside: unimplemented instruction at 0x%llx: %s (%s%s%s) -> #UD\n",
                 (unsigned long long)i->rip, hex, cpu_mnemonic_name(i->mnem), why ? ", " : "",
                 why ? why : "");
@@ -153,8 +154,8 @@ static void raise_exc(Cpu *c, int vector, int has_err, uint32_t err) {
 }
 
 static int exc_has_error(int v) {
-    return v == EXC_DF || v == EXC_TS || v == EXC_NP || v == EXC_SS || v == EXC_GP ||
-           v == EXC_PF || v == EXC_AC;
+    return v == EXC_DF || v == EXC_TS || v == EXC_NP || v == EXC_SS || v == EXC_GP || v == EXC_PF ||
+           v == EXC_AC;
 }
 
 _Noreturn void cpu_fault(Cpu *c, int vector, uint32_t error) {
@@ -326,7 +327,8 @@ static void flat_common(Cpu *c, int cpl) {
     c->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
     c->idtr.limit = 0;
     c->idtr.base = 0;
-    for (int s = 0; s < 6; s++) c->segbase[s] = 0;
+    for (int s = 0; s < 6; s++)
+        c->segbase[s] = 0;
     c->segbase[SEG_NONE] = 0;
 }
 

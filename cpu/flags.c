@@ -64,9 +64,7 @@ void flags_sync(Cpu *c) {
 
 int flag_cf(Cpu *c) { return c->lf.op == LF_NONE ? (int)(c->rflags & F_CF) : lf_cf(&c->lf); }
 int flag_of(Cpu *c) { return c->lf.op == LF_NONE ? !!(c->rflags & F_OF) : lf_of(&c->lf); }
-int flag_pf(Cpu *c) {
-    return c->lf.op == LF_NONE ? !!(c->rflags & F_PF) : parity8(c->lf.res);
-}
+int flag_pf(Cpu *c) { return c->lf.op == LF_NONE ? !!(c->rflags & F_PF) : parity8(c->lf.res); }
 
 int cond_eval(Cpu *c, unsigned cc) {
     int r;

@@ -45,25 +45,25 @@ enum {
 struct Insn {
     Handler fn;
     uint64_t rip;
-    uint64_t imm;   /* first immediate, sign- or zero-extended as the SDM
-                       says for this instruction; for relative branches the
-                       absolute target */
-    int64_t disp;   /* memory displacement; absolute for RIP-relative */
-    uint16_t mnem;  /* ZydisMnemonic */
+    uint64_t imm;  /* first immediate, sign- or zero-extended as the SDM
+                      says for this instruction; for relative branches the
+                      absolute target */
+    int64_t disp;  /* memory displacement; absolute for RIP-relative */
+    uint16_t mnem; /* ZydisMnemonic */
     uint8_t len;
-    uint8_t osz;    /* operand size in bytes (1,2,4,8; 16 for 128-bit) */
-    uint8_t asz;    /* address size in bytes (2,4,8) */
-    uint8_t base;   /* GPR number or REG_ZERO */
-    uint8_t index;  /* GPR number or REG_ZERO */
-    uint8_t scale;  /* shift count 0..3 */
-    uint8_t seg;    /* SEG_* whose base is added; SEG_NONE in 64-bit mode for ES/CS/SS/DS */
-    uint8_t flags;  /* I_* */
-    uint8_t aux;    /* family-specific: condition code, sub-operation, ... */
-    uint8_t aux2;   /* family-specific: second immediate byte, element size, ... */
-    uint8_t r[3];   /* register operands, by explicit operand position */
-    uint8_t k[3];   /* K_* by explicit operand position */
-    uint8_t osz1;   /* size in bytes of explicit operand 1 (movzx/movsx source etc.) */
-    uint8_t mseg;   /* segment of the memory operand as written (SEG_DS default) */
+    uint8_t osz;   /* operand size in bytes (1,2,4,8; 16 for 128-bit) */
+    uint8_t asz;   /* address size in bytes (2,4,8) */
+    uint8_t base;  /* GPR number or REG_ZERO */
+    uint8_t index; /* GPR number or REG_ZERO */
+    uint8_t scale; /* shift count 0..3 */
+    uint8_t seg;   /* SEG_* whose base is added; SEG_NONE in 64-bit mode for ES/CS/SS/DS */
+    uint8_t flags; /* I_* */
+    uint8_t aux;   /* family-specific: condition code, sub-operation, ... */
+    uint8_t aux2;  /* family-specific: second immediate byte, element size, ... */
+    uint8_t r[3];  /* register operands, by explicit operand position */
+    uint8_t k[3];  /* K_* by explicit operand position */
+    uint8_t osz1;  /* size in bytes of explicit operand 1 (movzx/movsx source etc.) */
+    uint8_t mseg;  /* segment of the memory operand as written (SEG_DS default) */
 };
 
 #define INSN_NEXT(i) ((i)->rip + (i)->len)
@@ -74,9 +74,21 @@ static inline uint64_t reg_get(Cpu *c, unsigned off, unsigned size) {
     uint8_t *p = GPR_PTR(c, off);
     switch (size) {
     case 1: return *p;
-    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
-    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
-    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    case 2: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return v;
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    default: {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return v;
+    }
     }
 }
 /* 32-bit writes zero-extend to 64; 8/16-bit writes merge. */
@@ -84,13 +96,21 @@ static inline void reg_set(Cpu *c, unsigned off, unsigned size, uint64_t v) {
     uint8_t *p = GPR_PTR(c, off);
     switch (size) {
     case 1: *p = (uint8_t)v; break;
-    case 2: { uint16_t w = (uint16_t)v; memcpy(p, &w, 2); break; }
-    case 4: { uint64_t w = (uint32_t)v; memcpy(p, &w, 8); break; }
+    case 2: {
+        uint16_t w = (uint16_t)v;
+        memcpy(p, &w, 2);
+        break;
+    }
+    case 4: {
+        uint64_t w = (uint32_t)v;
+        memcpy(p, &w, 8);
+        break;
+    }
     default: memcpy(p, &v, 8); break;
     }
 }
 /* GPR number -> byte offset (full register). */
-#define GPR_OFF(n) ((n) * 8)
+#define GPR_OFF(n) ((n)*8)
 
 static inline uint64_t size_mask(unsigned size) {
     return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
@@ -121,7 +141,7 @@ static inline void cpu_end_block(Cpu *c) { c->stop_at = NULL; }
  * path in cpu/access.c. */
 #define TLB_SIZE 1024
 typedef struct TlbEnt {
-    uint64_t tag;    /* page address | 0; ~0 when empty */
+    uint64_t tag;     /* page address | 0; ~0 when empty */
     uintptr_t addend; /* host = guest + addend */
 } TlbEnt;
 
@@ -134,24 +154,24 @@ void cpu_wr_bytes(Cpu *c, uint64_t a, const void *src, unsigned n);
 void cpu_probe_w(Cpu *c, uint64_t a, unsigned n);
 
 #define TLB_IDX(a) (((a) >> PAGE_SHIFT) & (TLB_SIZE - 1))
-#define DEF_RD(bits, T)                                                                   \
-    static inline T mem_rd##bits(Cpu *c, uint64_t a) {                                    \
-        const TlbEnt *e = &c->tlb_r[TLB_IDX(a)];                                          \
+#define DEF_RD(bits, T)                                                                            \
+    static inline T mem_rd##bits(Cpu *c, uint64_t a) {                                             \
+        const TlbEnt *e = &c->tlb_r[TLB_IDX(a)];                                                   \
         if (likely(e->tag == (a & PAGE_MASK) && (a & (PAGE_SIZE - 1)) <= PAGE_SIZE - sizeof(T))) { \
-            T v;                                                                          \
-            memcpy(&v, (void *)(uintptr_t)(a + e->addend), sizeof(T));                    \
-            return v;                                                                     \
-        }                                                                                 \
-        return (T)cpu_rd_slow(c, a, sizeof(T));                                           \
+            T v;                                                                                   \
+            memcpy(&v, (void *)(uintptr_t)(a + e->addend), sizeof(T));                             \
+            return v;                                                                              \
+        }                                                                                          \
+        return (T)cpu_rd_slow(c, a, sizeof(T));                                                    \
     }
-#define DEF_WR(bits, T)                                                                   \
-    static inline void mem_wr##bits(Cpu *c, uint64_t a, T v) {                            \
-        const TlbEnt *e = &c->tlb_w[TLB_IDX(a)];                                          \
+#define DEF_WR(bits, T)                                                                            \
+    static inline void mem_wr##bits(Cpu *c, uint64_t a, T v) {                                     \
+        const TlbEnt *e = &c->tlb_w[TLB_IDX(a)];                                                   \
         if (likely(e->tag == (a & PAGE_MASK) && (a & (PAGE_SIZE - 1)) <= PAGE_SIZE - sizeof(T))) { \
-            memcpy((void *)(uintptr_t)(a + e->addend), &v, sizeof(T));                    \
-            return;                                                                       \
-        }                                                                                 \
-        cpu_wr_slow(c, a, sizeof(T), v);                                                  \
+            memcpy((void *)(uintptr_t)(a + e->addend), &v, sizeof(T));                             \
+            return;                                                                                \
+        }                                                                                          \
+        cpu_wr_slow(c, a, sizeof(T), v);                                                           \
     }
 DEF_RD(8, uint8_t)
 DEF_RD(16, uint16_t)
@@ -234,7 +254,14 @@ static inline unsigned cpu_stack_size(Cpu *c) { return c->mode == MODE_64 ? 8 : 
  * with one of these; readers call flags_get / cond_eval. */
 enum {
     LF_NONE = 0, /* rflags holds the arithmetic bits */
-    LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC, LF_NEG,
+    LF_ADD,
+    LF_ADC,
+    LF_SUB,
+    LF_SBB,
+    LF_LOGIC,
+    LF_INC,
+    LF_DEC,
+    LF_NEG,
 };
 static inline void lf_set(Cpu *c, int op, unsigned size, uint64_t res, uint64_t a, uint64_t b) {
     c->lf.op = (uint8_t)op;
@@ -306,9 +333,10 @@ static inline int cc_le(Cpu *c) {
 static inline int cc_o(Cpu *c) { return flag_of(c); }
 static inline int cc_p(Cpu *c) { return flag_pf(c); }
 /* X(name, condition code of the positive form, evaluator): the eight pairs. */
-#define CC_PAIRS(X) \
-    X(o, 0, cc_o) X(b, 2, cc_b) X(z, 4, cc_z) X(be, 6, cc_be) \
-    X(s, 8, cc_s) X(p, 10, cc_p) X(l, 12, cc_l) X(le, 14, cc_le)
+#define CC_PAIRS(X)                                                                                \
+    X(o, 0, cc_o)                                                                                  \
+    X(b, 2, cc_b) X(z, 4, cc_z) X(be, 6, cc_be) X(s, 8, cc_s) X(p, 10, cc_p) X(l, 12, cc_l)        \
+        X(le, 14, cc_le)
 /* Set arithmetic flags eagerly: bits in `mask` (F_*) taken from `val`. */
 static inline void flags_put(Cpu *c, uint64_t mask, uint64_t val) {
     flags_sync(c);
@@ -334,7 +362,7 @@ typedef int (*Selector)(const DecodeCtx *d, Insn *i);
 
 /* OpDef.flags */
 enum {
-    OPF_END = 1,   /* ends the block (branches, mode changes, system instructions) */
+    OPF_END = 1, /* ends the block (branches, mode changes, system instructions) */
 };
 
 typedef struct OpDef {
@@ -368,8 +396,7 @@ int zreg_is_xmm(ZydisRegister r);
 void cpu_mxcsr_to_host(Cpu *c);
 
 /* Internal: deliver an exception/interrupt through the IDT (system.c). */
-void cpu_deliver(Cpu *c, int vector, int has_error, uint32_t error, int soft,
-                 uint64_t ret_rip);
+void cpu_deliver(Cpu *c, int vector, int has_error, uint32_t error, int soft, uint64_t ret_rip);
 /* Internal: notify the ring hook. */
 void cpu_ring_event(Cpu *c, RingEvent *ev);
 

@@ -8,14 +8,20 @@
 /* Leaf entry: host page pointer (page aligned, or 0 when untouched) | prot
  * bits in the low 12 bits. 0 means unmapped. MEM_PRESENT marks mapped pages
  * whose prot may be 0 (PROT_NONE). */
-#define MEM_PRESENT 0x800
-#define LEAF_PROT(e)  ((int)((e) & 0x7ff))
-#define LEAF_HOST(e)  ((uint8_t *)(uintptr_t)((e) & ~(uintptr_t)0xfff))
+#define MEM_PRESENT  0x800
+#define LEAF_PROT(e) ((int)((e)&0x7ff))
+#define LEAF_HOST(e) ((uint8_t *)(uintptr_t)((e) & ~(uintptr_t)0xfff))
 
 typedef uintptr_t Leaf;
-typedef struct L1 { Leaf e[512]; } L1;           /* 2 MiB */
-typedef struct L2 { L1 *t[512]; } L2;            /* 1 GiB */
-typedef struct L3 { L2 *t[512]; } L3;            /* 512 GiB */
+typedef struct L1 {
+    Leaf e[512];
+} L1; /* 2 MiB */
+typedef struct L2 {
+    L1 *t[512];
+} L2; /* 1 GiB */
+typedef struct L3 {
+    L2 *t[512];
+} L3; /* 512 GiB */
 
 #define CHUNK_PAGES 512 /* host pages are carved from 2 MiB chunks */
 
@@ -40,7 +46,8 @@ struct Mem {
 static int grow(void **p, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap) return 0;
     size_t n = *cap ? *cap * 2 : 64;
-    while (n < need) n *= 2;
+    while (n < need)
+        n *= 2;
     void *q = realloc(*p, n * elem);
     if (!q) return -1;
     *p = q;
@@ -58,12 +65,14 @@ void mem_free(Mem *m) {
         for (int b = 0; b < 512; b++) {
             L2 *l2 = l3->t[b];
             if (!l2) continue;
-            for (int c = 0; c < 512; c++) free(l2->t[c]);
+            for (int c = 0; c < 512; c++)
+                free(l2->t[c]);
             free(l2);
         }
         free(l3);
     }
-    for (size_t i = 0; i < m->nchunks; i++) munmap(m->chunks[i], CHUNK_PAGES * PAGE_SIZE);
+    for (size_t i = 0; i < m->nchunks; i++)
+        munmap(m->chunks[i], CHUNK_PAGES * PAGE_SIZE);
     free(m->chunks);
     free(m->free_pages);
     free(m->regs);
@@ -199,11 +208,20 @@ static void leaves_in(Mem *m, uint64_t addr, uint64_t len, void (*fn)(Mem *, Lea
         unsigned i4 = (a >> 39) & 511, i3 = (a >> 30) & 511, i2 = (a >> 21) & 511;
         uint64_t step;
         L3 *l3 = m->top[i4];
-        if (!l3) { step = 1ull << 39; goto next; }
+        if (!l3) {
+            step = 1ull << 39;
+            goto next;
+        }
         L2 *l2 = l3->t[i3];
-        if (!l2) { step = 1ull << 30; goto next; }
+        if (!l2) {
+            step = 1ull << 30;
+            goto next;
+        }
         L1 *l1 = l2->t[i2];
-        if (!l1) { step = 1ull << 21; goto next; }
+        if (!l1) {
+            step = 1ull << 21;
+            goto next;
+        }
         fn(m, &l1->e[(a >> 12) & 511], ctx);
         step = PAGE_SIZE;
     next:;

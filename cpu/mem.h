@@ -85,8 +85,6 @@ void mem_on_change(Mem *m, MemChangeFn fn, void *ud);
 void mem_mark_code(Mem *m, uint64_t addr);
 void mem_clear_code_marks(Mem *m);
 
-static inline int mem_canonical(uint64_t a) {
-    return (uint64_t)(((int64_t)(a << 16)) >> 16) == a;
-}
+static inline int mem_canonical(uint64_t a) { return (uint64_t)(((int64_t)(a << 16)) >> 16) == a; }
 
 #endif

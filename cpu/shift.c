@@ -169,8 +169,9 @@ ALWAYS uint64_t shift_op(Cpu *c, int op, unsigned sz, uint64_t v, unsigned n, in
         reg_set(c, i->r[0], SZ, r);                                                                \
     }
 #define SH_OP(NAME, OP)                                                                            \
-    SH_SIZE(NAME, OP, 1) SH_SIZE(NAME, OP, 2) SH_SIZE(NAME, OP, 4) SH_SIZE(NAME, OP, 8)            \
-    SH_SIZE_NF(NAME, OP, 1) SH_SIZE_NF(NAME, OP, 2) SH_SIZE_NF(NAME, OP, 4) SH_SIZE_NF(NAME, OP, 8)
+    SH_SIZE(NAME, OP, 1)                                                                           \
+    SH_SIZE(NAME, OP, 2) SH_SIZE(NAME, OP, 4) SH_SIZE(NAME, OP, 8) SH_SIZE_NF(NAME, OP, 1)         \
+        SH_SIZE_NF(NAME, OP, 2) SH_SIZE_NF(NAME, OP, 4) SH_SIZE_NF(NAME, OP, 8)
 SH_OP(rol, S_ROL)
 SH_OP(ror, S_ROR)
 SH_OP(rcl, S_RCL)
@@ -187,7 +188,8 @@ SH_OP(sar, S_SAR)
 static const Handler shift_tab[8][4][4] = {SH_ROW(rol), SH_ROW(ror), SH_ROW(rcl), SH_ROW(rcr),
                                            SH_ROW(shl), SH_ROW(shr), SH_ROW(shl), SH_ROW(sar)};
 
-#define SH_NF_ROW(N) {N##_ri1_nf, N##_ri2_nf, N##_ri4_nf, N##_ri8_nf}
+#define SH_NF_ROW(N)                                                                               \
+    { N##_ri1_nf, N##_ri2_nf, N##_ri4_nf, N##_ri8_nf }
 static const Handler shift_nf_tab[8][4] = {SH_NF_ROW(rol), SH_NF_ROW(ror), SH_NF_ROW(rcl),
                                            SH_NF_ROW(rcr), SH_NF_ROW(shl), SH_NF_ROW(shr),
                                            SH_NF_ROW(shl), SH_NF_ROW(sar)};

@@ -98,7 +98,8 @@ static void op_leave(Cpu *c, const Insn *i) {
         c->gpr[RSP] = c->gpr[RBP] + i->osz;
         reg_set(c, GPR_OFF(RBP), i->osz, v);
     } else {
-        uint64_t bp = (c->seg[SEG_SS].attr & SEGA_DB) ? (uint32_t)c->gpr[RBP] : (uint16_t)c->gpr[RBP];
+        uint64_t bp =
+            (c->seg[SEG_SS].attr & SEGA_DB) ? (uint32_t)c->gpr[RBP] : (uint16_t)c->gpr[RBP];
         uint64_t v = mem_rd(c, c->segbase[SEG_SS] + bp, i->osz);
         if (c->seg[SEG_SS].attr & SEGA_DB)
             c->gpr[RSP] = (uint32_t)(bp + i->osz);
@@ -149,10 +150,10 @@ static void op_enter(Cpu *c, const Insn *i) {
         c->gpr[RSP] = (c->gpr[RSP] & ~0xffffull) | (uint16_t)nsp;
 }
 
-#define SIMPLE(name, f)                                                                        \
-    static int name(const DecodeCtx *d, Insn *i) {                                             \
-        i->fn = f;                                                                             \
-        return 1;                                                                              \
+#define SIMPLE(name, f)                                                                            \
+    static int name(const DecodeCtx *d, Insn *i) {                                                 \
+        i->fn = f;                                                                                 \
+        return 1;                                                                                  \
     }
 SIMPLE(sel_pushf, op_pushf)
 SIMPLE(sel_popf, op_popf)

@@ -206,7 +206,9 @@ static void deliver_legacy(Cpu *c, int vector, int has_error, uint32_t error, in
         uint64_t a = (uint32_t)(ssbase + sp);
         if (mem_write(c->mem, a, &frame[k], 4, MEM_W | (newcpl == 3 ? MEM_U : 0)) < 0) {
             c->cr2 = a;
-            cpu_fault(c, EXC_PF, PFERR_W | (mem_page_prot(c->mem, a) ? PFERR_P : 0) | (c->cpl == 3 ? PFERR_U : 0));
+            cpu_fault(c, EXC_PF,
+                      PFERR_W | (mem_page_prot(c->mem, a) ? PFERR_P : 0) |
+                          (c->cpl == 3 ? PFERR_U : 0));
         }
     }
     if (inner) load_from_desc(c, SEG_SS, nss, ssd);
@@ -244,7 +246,8 @@ static void iret_legacy(Cpu *c, unsigned osz, RingEvent *ev, int hooked) {
         if ((ss & 0xfffc) == 0 || (ss & 3) != rpl) cpu_fault(c, EXC_GP, ss & 0xfffc);
         ssd = read_desc(c, ss, NULL);
         uint16_t sa = desc_attr(ssd);
-        if (!(sa & SEGA_S) || (sa & 8) || !(sa & 2) || SEGA_DPL(sa) != rpl) cpu_fault(c, EXC_GP, ss & 0xfffc);
+        if (!(sa & SEGA_S) || (sa & 8) || !(sa & 2) || SEGA_DPL(sa) != rpl)
+            cpu_fault(c, EXC_GP, ss & 0xfffc);
         if (!(sa & SEGA_P)) cpu_fault(c, EXC_SS, ss & 0xfffc);
     }
     unsigned oldcpl = c->cpl;
@@ -260,7 +263,8 @@ static void iret_legacy(Cpu *c, unsigned osz, RingEvent *ev, int hooked) {
             if (s == SEG_CS || s == SEG_SS) continue;
             uint16_t a = c->seg[s].attr;
             int conf = (a & 0x1c) == 0x1c;
-            if ((c->seg[s].sel & 0xfffc) && !conf && SEGA_DPL(a) < rpl) cpu_load_seg_raw(c, s, 0, 0, 0, 0);
+            if ((c->seg[s].sel & 0xfffc) && !conf && SEGA_DPL(a) < rpl)
+                cpu_load_seg_raw(c, s, 0, 0, 0, 0);
         }
     } else {
         c->gpr[RSP] = (uint32_t)(sp + 12);
@@ -436,7 +440,9 @@ void cpu_iret(Cpu *c, unsigned osz) {
             load_from_desc(c, SEG_SS, ss, ssd);
         else
             cpu_load_seg_raw(c, SEG_SS, ss, 0, 0, 0);
-        c->gpr[RSP] = osz == 8 ? nrsp : osz == 4 ? (uint32_t)nrsp : (c->gpr[RSP] & ~0xffffull) | (uint16_t)nrsp;
+        c->gpr[RSP] = osz == 8   ? nrsp
+                      : osz == 4 ? (uint32_t)nrsp
+                                 : (c->gpr[RSP] & ~0xffffull) | (uint16_t)nrsp;
     } else {
         c->gpr[RSP] = sp + 3 * osz;
     }
@@ -564,12 +570,26 @@ int cpu_wrmsr(Cpu *c, uint32_t msr, uint64_t v) {
 }
 
 const char *cpu_exc_name(int v) {
-    static const char *const n[] = {
-        "divide error", "debug", "NMI", "breakpoint", "overflow", "BOUND range exceeded",
-        "invalid opcode", "device not available", "double fault", "coprocessor overrun",
-        "invalid TSS", "segment not present", "stack fault", "general protection fault",
-        "page fault", "reserved", "x87 floating-point error", "alignment check",
-        "machine check", "SIMD floating-point exception"};
+    static const char *const n[] = {"divide error",
+                                    "debug",
+                                    "NMI",
+                                    "breakpoint",
+                                    "overflow",
+                                    "BOUND range exceeded",
+                                    "invalid opcode",
+                                    "device not available",
+                                    "double fault",
+                                    "coprocessor overrun",
+                                    "invalid TSS",
+                                    "segment not present",
+                                    "stack fault",
+                                    "general protection fault",
+                                    "page fault",
+                                    "reserved",
+                                    "x87 floating-point error",
+                                    "alignment check",
+                                    "machine check",
+                                    "SIMD floating-point exception"};
     return v >= 0 && v < (int)(sizeof n / sizeof *n) ? n[v] : "interrupt";
 }
 
@@ -595,5 +615,6 @@ void cpu_set_flat_cs(Cpu *c, uint16_t sel, int l, int dpl) {
                      (uint16_t)(0x9b | (dpl << 5) | SEGA_G | (l ? SEGA_L : SEGA_DB)));
 }
 void cpu_set_flat_ss(Cpu *c, uint16_t sel, int dpl) {
-    cpu_load_seg_raw(c, SEG_SS, sel, 0, 0xffffffff, (uint16_t)(0x93 | (dpl << 5) | SEGA_G | SEGA_DB));
+    cpu_load_seg_raw(c, SEG_SS, sel, 0, 0xffffffff,
+                     (uint16_t)(0x93 | (dpl << 5) | SEGA_G | SEGA_DB));
 }

@@ -155,8 +155,9 @@ static int sel_int(const DecodeCtx *d, Insn *i) {
     case ZYDIS_MNEMONIC_IRET:
     case ZYDIS_MNEMONIC_IRETD:
     case ZYDIS_MNEMONIC_IRETQ:
-        i->osz = d->zi->mnemonic == ZYDIS_MNEMONIC_IRETQ ? 8
-                 : d->zi->mnemonic == ZYDIS_MNEMONIC_IRETD ? 4 : 2;
+        i->osz = d->zi->mnemonic == ZYDIS_MNEMONIC_IRETQ   ? 8
+                 : d->zi->mnemonic == ZYDIS_MNEMONIC_IRETD ? 4
+                                                           : 2;
         i->fn = op_iret;
         break;
     default: return 0;
@@ -264,10 +265,22 @@ static void op_sgdt_sidt(Cpu *c, const Insn *i) {
 static int sel_dt(const DecodeCtx *d, Insn *i) {
     if (i->k[0] != K_MEM) return 0;
     switch (d->zi->mnemonic) {
-    case ZYDIS_MNEMONIC_LGDT: i->aux = 0; i->fn = op_lgdt_lidt; break;
-    case ZYDIS_MNEMONIC_LIDT: i->aux = 1; i->fn = op_lgdt_lidt; break;
-    case ZYDIS_MNEMONIC_SGDT: i->aux = 0; i->fn = op_sgdt_sidt; break;
-    case ZYDIS_MNEMONIC_SIDT: i->aux = 1; i->fn = op_sgdt_sidt; break;
+    case ZYDIS_MNEMONIC_LGDT:
+        i->aux = 0;
+        i->fn = op_lgdt_lidt;
+        break;
+    case ZYDIS_MNEMONIC_LIDT:
+        i->aux = 1;
+        i->fn = op_lgdt_lidt;
+        break;
+    case ZYDIS_MNEMONIC_SGDT:
+        i->aux = 0;
+        i->fn = op_sgdt_sidt;
+        break;
+    case ZYDIS_MNEMONIC_SIDT:
+        i->aux = 1;
+        i->fn = op_sgdt_sidt;
+        break;
     default: return 0;
     }
     return 1;
@@ -357,7 +370,8 @@ static int sel_mov_seg(const DecodeCtx *d, Insn *i) {
 static void op_pop_seg(Cpu *c, const Insn *i) {
     unsigned sz = i->osz;
     uint64_t sp = c->gpr[RSP];
-    uint16_t sel = (uint16_t)mem_rd(c, c->mode == MODE_64 ? sp : c->segbase[SEG_SS] + (uint32_t)sp, 2);
+    uint16_t sel =
+        (uint16_t)mem_rd(c, c->mode == MODE_64 ? sp : c->segbase[SEG_SS] + (uint32_t)sp, 2);
     cpu_load_seg(c, i->aux, sel);
     c->gpr[RSP] = c->mode == MODE_64 ? sp + sz : (uint32_t)(sp + sz);
     cpu_end_block(c);
@@ -390,10 +404,10 @@ static void op_cpuid(Cpu *c, const Insn *i) {
     c->gpr[RDX] = r[3];
 }
 
-#define SIMPLE(name, fnname)                                                                   \
-    static int name(const DecodeCtx *d, Insn *i) {                                             \
-        i->fn = fnname;                                                                        \
-        return 1;                                                                              \
+#define SIMPLE(name, fnname)                                                                       \
+    static int name(const DecodeCtx *d, Insn *i) {                                                 \
+        i->fn = fnname;                                                                            \
+        return 1;                                                                                  \
     }
 SIMPLE(sel_syscall, op_syscall)
 SIMPLE(sel_sysenter, op_sysenter)

@@ -12,12 +12,12 @@
 
 #include "loader.h"
 
-#define MAX_PHNUM     256
-#define ET_DYN_BASE64 0x555555554000ull /* Linux's ELF_ET_DYN_BASE without ASLR */
-#define USER_TOP64    0x7ffffffff000ull /* TASK_SIZE_MAX */
-#define ET_DYN_BASE32 0x00400000ull     /* Linux's ELF_ET_DYN_BASE for ia32 */
-#define USER_TOP32    0xffffe000ull     /* TASK_SIZE for a 32-bit process */
-#define TASK_SIZE32_KERNEL32 0xc0000000ull /* user space under a 32-bit kernel */
+#define MAX_PHNUM            256
+#define ET_DYN_BASE64        0x555555554000ull /* Linux's ELF_ET_DYN_BASE without ASLR */
+#define USER_TOP64           0x7ffffffff000ull /* TASK_SIZE_MAX */
+#define ET_DYN_BASE32        0x00400000ull     /* Linux's ELF_ET_DYN_BASE for ia32 */
+#define USER_TOP32           0xffffe000ull     /* TASK_SIZE for a 32-bit process */
+#define TASK_SIZE32_KERNEL32 0xc0000000ull     /* user space under a 32-bit kernel */
 
 static int fail(LoadInfo *li, int status, const char *fmt, ...) {
     va_list ap;
@@ -77,7 +77,8 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
     if (memcmp(ident, ELFMAG, SELFMAG) != 0) {
         close(fd);
         if (ident[0] == '#' && ident[1] == '!')
-            return fail(li, 126, "%s: a script (#!): run its interpreter under ringside instead", path);
+            return fail(li, 126, "%s: a script (#!): run its interpreter under ringside instead",
+                        path);
         return fail(li, 126, "%s: not an ELF file (bad magic)", path);
     }
     if (ident[EI_CLASS] != ELFCLASS64 && ident[EI_CLASS] != ELFCLASS32) {
@@ -105,7 +106,8 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
         phentsize = eh.e_phentsize, phnum = eh.e_phnum;
         if (machine != EM_X86_64) {
             close(fd);
-            return fail(li, 126, "%s: wrong machine %u (ELF64 needs x86-64, EM_X86_64 = 62)", path, machine);
+            return fail(li, 126, "%s: wrong machine %u (ELF64 needs x86-64, EM_X86_64 = 62)", path,
+                        machine);
         }
         if (phentsize != sizeof(Elf64_Phdr)) {
             close(fd);
@@ -121,7 +123,8 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
         phentsize = eh.e_phentsize, phnum = eh.e_phnum;
         if (machine != EM_386) {
             close(fd);
-            return fail(li, 126, "%s: wrong machine %u (ELF32 needs i386, EM_386 = 3)", path, machine);
+            return fail(li, 126, "%s: wrong machine %u (ELF32 needs i386, EM_386 = 3)", path,
+                        machine);
         }
         if (phentsize != sizeof(Elf32_Phdr)) {
             close(fd);
@@ -166,23 +169,27 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
     uint64_t user_top = is64 ? USER_TOP64 : p->kernel32 ? TASK_SIZE32_KERNEL32 : USER_TOP32;
     if (is64 && p->kernel32) {
         close(fd);
-        return fail(li, 126, "%s: a 64-bit program cannot run on the 32-bit kernel model (--kernel=i386)", path);
+        return fail(li, 126,
+                    "%s: a 64-bit program cannot run on the 32-bit kernel model (--kernel=i386)",
+                    path);
     }
     Seg seg[MAX_PHNUM];
     int nload = 0;
     uint64_t lo = ~0ull, hi = 0;
     for (int k = 0; k < phnum; k++) {
-        Seg s = {ph[k].p_type, ph[k].p_flags, ph[k].p_offset, ph[k].p_vaddr, ph[k].p_filesz,
-                 ph[k].p_memsz, ph[k].p_align};
+        Seg s = {ph[k].p_type,   ph[k].p_flags, ph[k].p_offset, ph[k].p_vaddr,
+                 ph[k].p_filesz, ph[k].p_memsz, ph[k].p_align};
         if (s.type == PT_INTERP) {
             close(fd);
-            return fail(li, 126, "%s: dynamically linked (PT_INTERP): only static programs are supported yet", path);
+            return fail(
+                li, 126,
+                "%s: dynamically linked (PT_INTERP): only static programs are supported yet", path);
         }
         if (s.type != PT_LOAD) continue;
         if (s.filesz > s.memsz) {
             close(fd);
-            return fail(li, 126, "%s: segment %d: file size 0x%llx exceeds memory size 0x%llx", path, k,
-                        (unsigned long long)s.filesz, (unsigned long long)s.memsz);
+            return fail(li, 126, "%s: segment %d: file size 0x%llx exceeds memory size 0x%llx",
+                        path, k, (unsigned long long)s.filesz, (unsigned long long)s.memsz);
         }
         if (s.off > fsize || s.filesz > fsize - s.off) {
             close(fd);
@@ -190,7 +197,9 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
         }
         if ((s.off & (PAGE_SIZE - 1)) != (s.vaddr & (PAGE_SIZE - 1))) {
             close(fd);
-            return fail(li, 126, "%s: segment %d: offset and address are not congruent modulo the page size", path, k);
+            return fail(li, 126,
+                        "%s: segment %d: offset and address are not congruent modulo the page size",
+                        path, k);
         }
         if (s.memsz == 0) continue;
         if (s.memsz > user_top || s.vaddr > user_top - s.memsz) {
@@ -199,7 +208,8 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
         }
         if (nload && s.vaddr < seg[nload - 1].vaddr + seg[nload - 1].memsz) {
             close(fd);
-            return fail(li, 126, "%s: segment %d: overlaps or precedes the previous segment", path, k);
+            return fail(li, 126, "%s: segment %d: overlaps or precedes the previous segment", path,
+                        k);
         }
         seg[nload++] = s;
         if (s.vaddr < lo) lo = s.vaddr;
@@ -214,7 +224,8 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
     lo &= PAGE_MASK;
     if (hi - lo > user_top / 2 || bias + hi > user_top) {
         close(fd);
-        return fail(li, 126, "%s: image too large (0x%llx bytes)", path, (unsigned long long)(hi - lo));
+        return fail(li, 126, "%s: image too large (0x%llx bytes)", path,
+                    (unsigned long long)(hi - lo));
     }
     if (lo + bias < 0x10000) {
         close(fd);
@@ -238,7 +249,8 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
         uint64_t end = (s->vaddr + bias + s->memsz + PAGE_SIZE - 1) & PAGE_MASK;
         int prot = prot_of(s->flags);
         if (k > 0) {
-            uint64_t prev_end = (seg[k - 1].vaddr + bias + seg[k - 1].memsz + PAGE_SIZE - 1) & PAGE_MASK;
+            uint64_t prev_end =
+                (seg[k - 1].vaddr + bias + seg[k - 1].memsz + PAGE_SIZE - 1) & PAGE_MASK;
             if (prev_end > start) { /* shared page */
                 int pp = mem_page_prot(p->mem, start) & (MEM_R | MEM_W | MEM_X | MEM_U);
                 mem_protect(p->mem, start, PAGE_SIZE, pp | prot);

@@ -9,17 +9,17 @@
 #include "../syscall/proc.h"
 
 typedef struct LoadInfo {
-    uint64_t entry;    /* program entry (load bias applied) */
-    uint64_t phdr;     /* guest address of the program headers (AT_PHDR) */
+    uint64_t entry; /* program entry (load bias applied) */
+    uint64_t phdr;  /* guest address of the program headers (AT_PHDR) */
     uint64_t phent, phnum;
     uint64_t load_bias;
-    uint64_t brk;      /* page-aligned end of the highest segment */
+    uint64_t brk;         /* page-aligned end of the highest segment */
     uint64_t interp_base; /* AT_BASE: 0 for static programs */
-    int is32;          /* ELFCLASS32 i386 */
-    uint64_t vdso_base;  /* AT_SYSINFO_EHDR (0: no vDSO) */
-    uint64_t vdso_entry; /* AT_SYSINFO: __kernel_vsyscall (32-bit only) */
-    int exit_status;   /* on failure: 126 malformed/unsupported, 127 cannot open */
-    char err[256];     /* on failure: one line naming the problem */
+    int is32;             /* ELFCLASS32 i386 */
+    uint64_t vdso_base;   /* AT_SYSINFO_EHDR (0: no vDSO) */
+    uint64_t vdso_entry;  /* AT_SYSINFO: __kernel_vsyscall (32-bit only) */
+    int exit_status;      /* on failure: 126 malformed/unsupported, 127 cannot open */
+    char err[256];        /* on failure: one line naming the problem */
 } LoadInfo;
 
 /* Load a static executable. Returns 0, or -1 with li->err and li->exit_status. */

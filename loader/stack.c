@@ -19,14 +19,14 @@
 
 #define STACK_TOP64   0x7ffffffff000ull
 #define STACK_TOP32   0xffffe000ull /* ia32 STACK_TOP */
-#define STACK_SIZE    (8ull << 20) /* RLIMIT_STACK's usual 8 MiB */
+#define STACK_SIZE    (8ull << 20)  /* RLIMIT_STACK's usual 8 MiB */
 #define MAX_ARG_BYTES (2u << 20)
 #ifndef AT_MINSIGSTKSZ
 #define AT_MINSIGSTKSZ 51
 #endif
 #ifndef AT_RSEQ_FEATURE_SIZE
 #define AT_RSEQ_FEATURE_SIZE 27
-#define AT_RSEQ_ALIGN 28
+#define AT_RSEQ_ALIGN        28
 #endif
 
 typedef struct Builder {
@@ -53,8 +53,10 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
     p->stack_top = top;
     int envc = 0;
     size_t bytes = strlen(execfn) + 1;
-    while (envp[envc]) bytes += strlen(envp[envc++]) + 1;
-    for (int k = 0; k < argc; k++) bytes += strlen(argv[k]) + 1;
+    while (envp[envc])
+        bytes += strlen(envp[envc++]) + 1;
+    for (int k = 0; k < argc; k++)
+        bytes += strlen(argv[k]) + 1;
     if (bytes > MAX_ARG_BYTES) {
         snprintf(li->err, sizeof li->err, "argument list too long (E2BIG)");
         return 0;
@@ -71,8 +73,10 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
         snprintf(li->err, sizeof li->err, "out of memory");
         return 0;
     }
-    for (int k = envc - 1; k >= 0; k--) envaddr[k] = put_str(&b, envp[k]);
-    for (int k = argc - 1; k >= 0; k--) argaddr[k] = put_str(&b, argv[k]);
+    for (int k = envc - 1; k >= 0; k--)
+        envaddr[k] = put_str(&b, envp[k]);
+    for (int k = argc - 1; k >= 0; k--)
+        argaddr[k] = put_str(&b, argv[k]);
     uint64_t platform = put_str(&b, li->is32 ? "i686" : "x86_64");
     uint8_t rnd[16];
     if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) memset(rnd, 0x5a, sizeof rnd);
@@ -118,12 +122,14 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
 #define PUTW(v)                                                                                    \
     do {                                                                                           \
         uint64_t v_ = (v);                                                                         \
-        if (mem_write(p->mem, at, &v_, w, 0) < 0) b.ok = 0;                                       \
+        if (mem_write(p->mem, at, &v_, w, 0) < 0) b.ok = 0;                                        \
         at += w;                                                                                   \
     } while (0)
     PUTW((uint64_t)argc);
-    for (int k = 0; k <= argc; k++) PUTW(argaddr[k]);
-    for (int k = 0; k <= envc; k++) PUTW(envaddr[k]);
+    for (int k = 0; k <= argc; k++)
+        PUTW(argaddr[k]);
+    for (int k = 0; k <= envc; k++)
+        PUTW(envaddr[k]);
     for (size_t k = 0; k < naux; k++) {
         PUTW(aux[k][0]);
         PUTW(aux[k][1]);

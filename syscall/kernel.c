@@ -48,7 +48,8 @@ void kernel32_boot(Proc *p, uint64_t entry, uint64_t user_sp) {
     cpu_load_seg_raw(c, SEG_CS, __KERNEL_CS32, 0, 0xffffffff, 0x9b | SEGA_DB | SEGA_G);
     cpu_load_seg_raw(c, SEG_SS, __KERNEL_DS32, 0, 0xffffffff, 0x93 | SEGA_DB | SEGA_G);
     for (int s = 0; s < 6; s++)
-        if (s != SEG_CS && s != SEG_SS) cpu_load_seg_raw(c, s, __USER_DS32, 0, 0xffffffff, 0xf3 | SEGA_DB | SEGA_G);
+        if (s != SEG_CS && s != SEG_SS)
+            cpu_load_seg_raw(c, s, __USER_DS32, 0, 0xffffffff, 0xf3 | SEGA_DB | SEGA_G);
     c->idtr.limit = 0;
     cpu_update_mode(c);
     memset(c->gpr, 0, sizeof c->gpr);
@@ -153,7 +154,9 @@ static void report_fault(Proc *p, const PtRegs *r, int vector, uint64_t cr2, int
             cpu_exc_name(vector), (unsigned long long)r->ip, text);
     if (vector == EXC_PF)
         fprintf(stderr, " (address 0x%llx, %s)", (unsigned long long)cr2,
-                (r->orig_ax & PFERR_W) ? "write" : (r->orig_ax & PFERR_I) ? "fetch" : "read");
+                (r->orig_ax & PFERR_W)   ? "write"
+                : (r->orig_ax & PFERR_I) ? "fetch"
+                                         : "read");
     fputc('\n', stderr);
 }
 
@@ -261,7 +264,9 @@ int kernel_run(Proc *p) {
             if (hypercall(p)) return 0;
             break;
         case CPU_EV_SHUTDOWN:
-            fprintf(stderr, "ringside: triple fault (vector %d, %s) at 0x%llx: the modelled kernel could not handle an exception\n",
+            fprintf(stderr,
+                    "ringside: triple fault (vector %d, %s) at 0x%llx: the modelled kernel could "
+                    "not handle an exception\n",
                     c->exc_vector, cpu_exc_name(c->exc_vector), (unsigned long long)c->rip);
             proc_exit(p, SIGSEGV);
             return 0;
@@ -271,12 +276,12 @@ int kernel_run(Proc *p) {
             proc_exit(p, SIGSEGV);
             return 0;
         case CPU_EV_HALT:
-            fprintf(stderr, "ringside: the modelled kernel halted at 0x%llx\n", (unsigned long long)c->rip);
+            fprintf(stderr, "ringside: the modelled kernel halted at 0x%llx\n",
+                    (unsigned long long)c->rip);
             proc_exit(p, SIGSEGV);
             return 0;
         case CPU_EV_BREAKPOINT:
-        case CPU_EV_LIMIT:
-            return 1; /* the embedder's turn (debugger, stepping) */
+        case CPU_EV_LIMIT: return 1; /* the embedder's turn (debugger, stepping) */
         default: break;
         }
     }

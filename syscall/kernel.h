@@ -5,7 +5,12 @@
 #include "proc.h"
 
 typedef enum {
-    KSYM_SYSCALL64, KSYM_PERCPU, KSYM_STACK_TOP, KSYM_TSS, KSYM_GDT, KSYM_IDT,
+    KSYM_SYSCALL64,
+    KSYM_PERCPU,
+    KSYM_STACK_TOP,
+    KSYM_TSS,
+    KSYM_GDT,
+    KSYM_IDT,
 } KernelSym;
 
 /* Map the ring-0 image (supervisor-only) into the guest address space. */

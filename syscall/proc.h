@@ -32,9 +32,9 @@ typedef struct Proc {
     int kernel32; /* the --kernel=i386 model runs this process */
 
     /* program */
-    char exe_path[4096];  /* absolute host path of the guest program: /proc/self/exe */
+    char exe_path[4096]; /* absolute host path of the guest program: /proc/self/exe */
     uint64_t brk_start, brk_cur, brk_max;
-    uint64_t mmap_base;   /* top-down mmap area ends here */
+    uint64_t mmap_base; /* top-down mmap area ends here */
     uint64_t stack_top;
     uint64_t vdso_base;    /* [vdso] mapping (0: none) */
     uint64_t vdso_landing; /* where SYSENTER/compat SYSCALL return (__kernel_vsyscall's pop %ebp) */

@@ -30,8 +30,9 @@
 typedef int (*ReadStr)(void *ctx, uint64_t addr, char *buf, size_t max);
 
 static int is_pid_result(const char *name) {
-    static const char *const n[] = {"getpid", "getppid", "gettid", "set_tid_address", "getpgrp",
-                                    "getsid", "getpgid", "time", NULL};
+    static const char *const n[] = {"getpid",          "getppid", "gettid",
+                                    "set_tid_address", "getpgrp", "getsid",
+                                    "getpgid",         "time",    NULL};
     for (int k = 0; n[k]; k++)
         if (!strcmp(n[k], name)) return 1;
     return 0;
@@ -90,7 +91,7 @@ static void render(char *out, size_t outlen, uint64_t nr, const uint64_t a[6], i
 typedef struct Lines {
     char **v;
     size_t n, cap;
-    uint64_t *icount; /* ringside side: guest instructions at each call */
+    uint64_t *icount;  /* ringside side: guest instructions at each call */
     size_t *out_bytes; /* stdout bytes written before the call */
 } Lines;
 
@@ -158,8 +159,8 @@ static int nat_read_str(void *ctx, uint64_t addr, char *buf, size_t max) {
 }
 
 /* Run natively under ptrace; returns the wait status, fills `log`. */
-static int run_native(const char *path, char **argv, char **envp, int in_fd, int out_fd,
-                      int err_fd, Lines *log) {
+static int run_native(const char *path, char **argv, char **envp, int in_fd, int out_fd, int err_fd,
+                      Lines *log) {
     pid_t pid = fork();
     if (pid < 0) return -1;
     if (pid == 0) {
@@ -173,7 +174,8 @@ static int run_native(const char *path, char **argv, char **envp, int in_fd, int
     }
     int st;
     waitpid(pid, &st, 0);
-    ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC);
+    ptrace(PTRACE_SETOPTIONS, pid, 0,
+           PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC);
     NatCtx ctx = {pid};
     int in_call = 0, execd = 0, sig = 0, seen_exec_exit = 0;
     uint64_t nr = 0, a[6] = {0};
@@ -264,7 +266,8 @@ static char *strip_ringside_lines(char *s, size_t *len) {
 /* Line number (1-based) and text of the first difference. */
 static int first_diff(const char *a, size_t na, const char *b, size_t nb, size_t *off) {
     size_t k = 0;
-    while (k < na && k < nb && a[k] == b[k]) k++;
+    while (k < na && k < nb && a[k] == b[k])
+        k++;
     *off = k;
     if (k == na && k == nb) return 0;
     int line = 1;
@@ -275,9 +278,11 @@ static int first_diff(const char *a, size_t na, const char *b, size_t nb, size_t
 
 static void show_line(const char *tag, const char *s, size_t n, size_t off) {
     size_t st = off;
-    while (st > 0 && s[st - 1] != '\n') st--;
+    while (st > 0 && s[st - 1] != '\n')
+        st--;
     size_t e = st;
-    while (e < n && s[e] != '\n') e++;
+    while (e < n && s[e] != '\n')
+        e++;
     fprintf(stderr, "  %s: %.*s%s\n", tag, (int)(e - st > 200 ? 200 : e - st), s + st,
             e == st && st >= n ? "(end of output)" : "");
 }
@@ -301,7 +306,8 @@ int compare_main(const char *path, int argc, char **argv, char **envp, const cha
     int nout = tmpfile_fd("nout"), nerr = tmpfile_fd("nerr");
     int rout = tmpfile_fd("rout"), rerr = tmpfile_fd("rerr"), rlog = tmpfile_fd("rlog");
     if (in_fd < 0 || nout < 0 || nerr < 0 || rout < 0 || rerr < 0 || rlog < 0) {
-        fprintf(stderr, "ringside: --compare: cannot create temporary files: %s\n", strerror(errno));
+        fprintf(stderr, "ringside: --compare: cannot create temporary files: %s\n",
+                strerror(errno));
         return 125;
     }
     fflush(NULL);
@@ -356,11 +362,13 @@ int compare_main(const char *path, int argc, char **argv, char **envp, const cha
     int same = 1;
     /* 1. the system-call sequence */
     size_t k = 0;
-    while (k < native.n && k < emu.n && !strcmp(native.v[k], emu.v[k])) k++;
+    while (k < native.n && k < emu.n && !strcmp(native.v[k], emu.v[k]))
+        k++;
     if (k < native.n || k < emu.n) {
         same = 0;
         fprintf(stderr, "ringside: --compare: system calls differ at call %zu", k + 1);
-        if (k < emu.n) fprintf(stderr, " (guest instruction %llu)", (unsigned long long)emu.icount[k]);
+        if (k < emu.n)
+            fprintf(stderr, " (guest instruction %llu)", (unsigned long long)emu.icount[k]);
         fprintf(stderr, ":\n");
         if (k > 0) fprintf(stderr, "  before:   %s\n", native.v[k - 1]);
         fprintf(stderr, "  native:   %s\n", k < native.n ? native.v[k] : "(no more calls)");
@@ -375,7 +383,8 @@ int compare_main(const char *path, int argc, char **argv, char **envp, const cha
         int line = first_diff(A[s], NA[s], B[s], NB[s], &off);
         if (!line) continue;
         if (same) { /* only the first divergence gets the full story */
-            fprintf(stderr, "ringside: --compare: %s differs at line %d (byte %zu):\n", names[s], line, off);
+            fprintf(stderr, "ringside: --compare: %s differs at line %d (byte %zu):\n", names[s],
+                    line, off);
             show_line("native  ", A[s], NA[s], off);
             show_line("ringside", B[s], NB[s], off);
         } else {
@@ -385,7 +394,9 @@ int compare_main(const char *path, int argc, char **argv, char **envp, const cha
     }
     /* 3. how it ended */
     int nend = WIFSIGNALED(nst) ? WTERMSIG(nst) + 1000 : WEXITSTATUS(nst);
-    int rend = (WIFEXITED(rst) && remu != rst) ? remu + 1000 : WIFEXITED(rst) ? WEXITSTATUS(rst) : -1;
+    int rend = (WIFEXITED(rst) && remu != rst) ? remu + 1000
+               : WIFEXITED(rst)                ? WEXITSTATUS(rst)
+                                               : -1;
     if (nend != rend) {
         char a[64], b[64];
         exit_desc(nst, a, sizeof a);
@@ -407,13 +418,15 @@ int compare_main(const char *path, int argc, char **argv, char **envp, const cha
 static int split_line(char *s, char **argv, int max) {
     int n = 0;
     while (*s && n < max - 1) {
-        while (*s == ' ' || *s == '\t') s++;
+        while (*s == ' ' || *s == '\t')
+            s++;
         if (!*s || *s == '#') break;
         char *w = s, *o = s;
         while (*s && *s != ' ' && *s != '\t') {
             if (*s == '\'' || *s == '"') {
                 char q = *s++;
-                while (*s && *s != q) *o++ = *s++;
+                while (*s && *s != q)
+                    *o++ = *s++;
                 if (*s) s++;
             } else {
                 *o++ = *s++;

@@ -30,56 +30,62 @@ typedef struct Options {
 } Options;
 
 static void usage(FILE *f) {
-    fprintf(f,
-            "usage: ringside [options] PROGRAM [ARGS...]\n"
-            "Run a static x86-64 Linux program on ringside's modelled CPU and kernel.\n"
-            "The exit status is the program's (128+N when signal N ended it).\n"
-            "\n"
-            "options (each has an environment twin, shown in brackets):\n"
-            "  --compare             run PROGRAM natively (recording its system calls with\n"
-            "                        ptrace) and under ringside; compare stdout, stderr, exit\n"
-            "                        status and the system-call sequence; print \"same\" or\n"
-            "                        the first divergence; exit 0 only when they agree\n"
-            "  --compare-list=FILE   --compare for each command line in FILE (one per line,\n"
-            "                        run in parallel), then \"N passed, N failed\"\n"
-            "  --strace              print each system call, strace-style  [RINGSIDE_STRACE=1]\n"
-            "                        (default: off)\n"
-            "  --trace=LIST          comma-separated trace categories  [RINGSIDE_TRACE]\n"
-            "                          ring  one line per ring transition (syscall, sysret,\n"
-            "                                int, iret, fault) with CPL, CS:RIP, SS:RSP, RCX/R11,\n"
-            "                                RFLAGS and the MSR or gate the target came from\n"
-            "                          insn  every instruction: address, bytes, text, and the\n"
-            "                                registers it changed (slow)\n"
-            "                          user  with insn: only CPL 3 instructions\n"
-            "                        (default: none)\n"
-            "  --trace-file=PATH     write --strace and --trace output to PATH  [RINGSIDE_TRACE_FILE]\n"
-            "                        (default: standard error)\n"
-            "  --cpu=intel|amd|host  vendor of the modelled CPU; decides CPUID and which\n"
-            "                        fast system-call instructions are legal  [RINGSIDE_CPU]\n"
-            "                        (default: host)\n"
-            "  --kernel=x86_64|i386  the modelled kernel: a 64-bit kernel running 32-bit\n"
-            "                        programs in compatibility mode (int $0x80, SYSCALL via\n"
-            "                        CSTAR, SYSENTER; returns with SYSRET/IRET), or a 32-bit\n"
-            "                        kernel in legacy protected mode (int $0x80 and IRET,\n"
-            "                        SYSENTER and SYSEXIT); i386 only runs 32-bit programs\n"
-            "                        [RINGSIDE_KERNEL] (default: x86_64)\n"
-            "  --stats               print retired guest instructions, decode-cache figures\n"
-            "                        and MIPS at exit  [RINGSIDE_STATS=1] (default: off)\n"
-            "  --help                this text\n"
-            "  --version             version\n"
-            "\n"
-            "ringside's own exit statuses: 125 bad usage, 126 the program cannot be loaded\n"
-            "(malformed or unsupported ELF, or not executable), 127 the program cannot be found or opened.\n");
+    fprintf(
+        f,
+        "usage: ringside [options] PROGRAM [ARGS...]\n"
+        "Run a static x86-64 Linux program on ringside's modelled CPU and kernel.\n"
+        "The exit status is the program's (128+N when signal N ended it).\n"
+        "\n"
+        "options (each has an environment twin, shown in brackets):\n"
+        "  --compare             run PROGRAM natively (recording its system calls with\n"
+        "                        ptrace) and under ringside; compare stdout, stderr, exit\n"
+        "                        status and the system-call sequence; print \"same\" or\n"
+        "                        the first divergence; exit 0 only when they agree\n"
+        "  --compare-list=FILE   --compare for each command line in FILE (one per line,\n"
+        "                        run in parallel), then \"N passed, N failed\"\n"
+        "  --strace              print each system call, strace-style  [RINGSIDE_STRACE=1]\n"
+        "                        (default: off)\n"
+        "  --trace=LIST          comma-separated trace categories  [RINGSIDE_TRACE]\n"
+        "                          ring  one line per ring transition (syscall, sysret,\n"
+        "                                int, iret, fault) with CPL, CS:RIP, SS:RSP, RCX/R11,\n"
+        "                                RFLAGS and the MSR or gate the target came from\n"
+        "                          insn  every instruction: address, bytes, text, and the\n"
+        "                                registers it changed (slow)\n"
+        "                          user  with insn: only CPL 3 instructions\n"
+        "                        (default: none)\n"
+        "  --trace-file=PATH     write --strace and --trace output to PATH  [RINGSIDE_TRACE_FILE]\n"
+        "                        (default: standard error)\n"
+        "  --cpu=intel|amd|host  vendor of the modelled CPU; decides CPUID and which\n"
+        "                        fast system-call instructions are legal  [RINGSIDE_CPU]\n"
+        "                        (default: host)\n"
+        "  --kernel=x86_64|i386  the modelled kernel: a 64-bit kernel running 32-bit\n"
+        "                        programs in compatibility mode (int $0x80, SYSCALL via\n"
+        "                        CSTAR, SYSENTER; returns with SYSRET/IRET), or a 32-bit\n"
+        "                        kernel in legacy protected mode (int $0x80 and IRET,\n"
+        "                        SYSENTER and SYSEXIT); i386 only runs 32-bit programs\n"
+        "                        [RINGSIDE_KERNEL] (default: x86_64)\n"
+        "  --stats               print retired guest instructions, decode-cache figures\n"
+        "                        and MIPS at exit  [RINGSIDE_STATS=1] (default: off)\n"
+        "  --help                this text\n"
+        "  --version             version\n"
+        "\n"
+        "ringside's own exit statuses: 125 bad usage, 126 the program cannot be loaded\n"
+        "(malformed or unsupported ELF, or not executable), 127 the program cannot be found or "
+        "opened.\n");
 }
 
 static int parse_trace(const char *s, Options *o) {
     char buf[256];
     snprintf(buf, sizeof buf, "%s", s);
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        if (!strcmp(tok, "ring")) o->trace |= TRACE_RING;
-        else if (!strcmp(tok, "insn")) o->trace |= TRACE_INSN;
-        else if (!strcmp(tok, "user")) o->trace |= TRACE_USER_ONLY;
-        else if (!strcmp(tok, "none")) ;
+        if (!strcmp(tok, "ring"))
+            o->trace |= TRACE_RING;
+        else if (!strcmp(tok, "insn"))
+            o->trace |= TRACE_INSN;
+        else if (!strcmp(tok, "user"))
+            o->trace |= TRACE_USER_ONLY;
+        else if (!strcmp(tok, "none"))
+            ;
         else {
             fprintf(stderr, "ringside: unknown trace category '%s' (ring, insn, user)\n", tok);
             return -1;
@@ -89,9 +95,12 @@ static int parse_trace(const char *s, Options *o) {
 }
 
 static int parse_cpu(const char *s, Options *o) {
-    if (!strcmp(s, "intel")) o->vendor = CPU_INTEL;
-    else if (!strcmp(s, "amd")) o->vendor = CPU_AMD;
-    else if (!strcmp(s, "host")) o->vendor = -1;
+    if (!strcmp(s, "intel"))
+        o->vendor = CPU_INTEL;
+    else if (!strcmp(s, "amd"))
+        o->vendor = CPU_AMD;
+    else if (!strcmp(s, "host"))
+        o->vendor = -1;
     else {
         fprintf(stderr, "ringside: unknown --cpu '%s' (intel, amd, host)\n", s);
         return -1;
@@ -100,8 +109,10 @@ static int parse_cpu(const char *s, Options *o) {
 }
 
 static int parse_kernel(const char *s, Options *o) {
-    if (!strcmp(s, "i386")) o->kernel32 = 1;
-    else if (!strcmp(s, "x86_64")) o->kernel32 = 0;
+    if (!strcmp(s, "i386"))
+        o->kernel32 = 1;
+    else if (!strcmp(s, "x86_64"))
+        o->kernel32 = 0;
     else {
         fprintf(stderr, "ringside: unknown --kernel '%s' (x86_64, i386)\n", s);
         return -1;

@@ -23,7 +23,9 @@ static void on_ring(void *ud, Cpu *c, const RingEvent *ev) {
     if (!(t->flags & TRACE_RING)) return;
     const CpuSnap *a = &ev->before, *b = &ev->after;
     FILE *f = t->out;
-    fprintf(f, "ring %u->%u  %-8s rip 0x%llx -> 0x%llx (%s)  cs 0x%x->0x%x  ss 0x%x->0x%x  rsp 0x%llx->0x%llx",
+    fprintf(f,
+            "ring %u->%u  %-8s rip 0x%llx -> 0x%llx (%s)  cs 0x%x->0x%x  ss 0x%x->0x%x  rsp "
+            "0x%llx->0x%llx",
             a->cpl, b->cpl, ring_name(ev), (unsigned long long)a->rip, (unsigned long long)b->rip,
             ev->source ? ev->source : "-", a->cs, b->cs, a->ss, b->ss, (unsigned long long)a->rsp,
             (unsigned long long)b->rsp);
@@ -36,12 +38,15 @@ static void on_ring(void *ud, Cpu *c, const RingEvent *ev) {
             fprintf(f, "  tss.rsp0=0x%llx", (unsigned long long)rsp0);
     }
     if (a->rcx != b->rcx || a->r11 != b->r11)
-        fprintf(f, "  rcx=0x%llx r11=0x%llx", (unsigned long long)b->rcx, (unsigned long long)b->r11);
-    fprintf(f, "  rflags 0x%llx->0x%llx", (unsigned long long)a->rflags, (unsigned long long)b->rflags);
+        fprintf(f, "  rcx=0x%llx r11=0x%llx", (unsigned long long)b->rcx,
+                (unsigned long long)b->r11);
+    fprintf(f, "  rflags 0x%llx->0x%llx", (unsigned long long)a->rflags,
+            (unsigned long long)b->rflags);
     if (ev->kind == RT_SYSRET || ev->kind == RT_SYSEXIT || ev->kind == RT_IRET)
         fprintf(f, "  rax=0x%llx", (unsigned long long)b->rax);
     if (ev->kind == RT_EXCEPTION || ev->kind == RT_INT) {
-        fprintf(f, "  vec %d (%s)", ev->vector, ev->kind == RT_INT ? "int" : cpu_exc_name(ev->vector));
+        fprintf(f, "  vec %d (%s)", ev->vector,
+                ev->kind == RT_INT ? "int" : cpu_exc_name(ev->vector));
         if (ev->has_error) fprintf(f, " err 0x%x", ev->error);
         if (ev->vector == EXC_PF) fprintf(f, " cr2 0x%llx", (unsigned long long)ev->cr2);
     }
@@ -69,7 +74,8 @@ static void on_insn(void *ud, Cpu *c, const Insn *i, const CpuSnap *before,
     c->cpl = cpl;
     char hex[48];
     int n = 0;
-    for (int k = 0; k < len && k < 15; k++) n += snprintf(hex + n, sizeof hex - n, "%02x", bytes[k]);
+    for (int k = 0; k < len && k < 15; k++)
+        n += snprintf(hex + n, sizeof hex - n, "%02x", bytes[k]);
     fprintf(f, "%u %016llx  %-24s %-40s", before->cpl, (unsigned long long)before->rip, hex, text);
     for (int r = 0; r < 16; r++)
         if (c->gpr[r] != before_gpr[r])

@@ -20,7 +20,7 @@ typedef struct RunConfig {
     char **argv, **envp;
     int strace, trace, stats;
     const char *trace_file;
-    int vendor; /* -1: host */
+    int vendor;   /* -1: host */
     int kernel32; /* --kernel=i386 */
     void (*on_syscall)(Proc *p, uint64_t nr, const uint64_t a[6], int64_t ret);
     void *on_syscall_ud;
