@@ -40,14 +40,18 @@ static int is_pid_result(const char *name) {
 
 /* Calls the native side makes through the vDSO (no system call at all)
  * are left out of both sequences. */
-static int vdso_call(uint64_t nr) {
+static int vdso_call(SysAbi abi, uint64_t nr) {
+    if (abi == ABI_I386)
+        return nr == 78 /* gettimeofday */ || nr == 13 /* time */ || nr == 265 /* clock_gettime */ ||
+               nr == 266 /* clock_getres */ || nr == 403 /* clock_gettime64 */ ||
+               nr == 406 /* clock_getres_time64 */;
     return nr == 96 /* gettimeofday */ || nr == 201 /* time */ || nr == 228 /* clock_gettime */ ||
            nr == 229 /* clock_getres */ || nr == 309 /* getcpu */;
 }
 
-static void render(char *out, size_t outlen, uint64_t nr, const uint64_t a[6], int64_t ret,
-                   int returned, ReadStr rd, void *ctx) {
-    const SysDef *d = sys_lookup(ABI_X86_64, nr);
+static void render(char *out, size_t outlen, SysAbi abi, uint64_t nr, const uint64_t a[6],
+                   int64_t ret, int returned, ReadStr rd, void *ctx) {
+    const SysDef *d = sys_lookup(abi, nr);
     size_t n = 0;
 #define PUT(...)                                                                                   \
     do {                                                                                           \
@@ -122,10 +126,10 @@ static int rs_read_str(void *ctx, uint64_t addr, char *buf, size_t max) {
 static void rs_on_syscall(Proc *p, uint64_t nr, const uint64_t a[6], int64_t ret) {
     RsLog *lg = p->on_syscall_ud;
     char line[LINE_MAX_LEN];
-    if (vdso_call(nr)) return;
-    const SysDef *d = sys_lookup(ABI_X86_64, nr);
+    if (vdso_call(p->abi, nr)) return;
+    const SysDef *d = sys_lookup(p->abi, nr);
     int returns = !(d && d->ret == '?');
-    render(line, sizeof line, nr, a, ret, returns, rs_read_str, p);
+    render(line, sizeof line, p->abi, nr, a, ret, returns, rs_read_str, p);
     fprintf(lg->f, "%llu\t%s\n", (unsigned long long)p->cpu->icount, line);
     fflush(lg->f);
 }
@@ -179,6 +183,7 @@ static int run_native(const char *path, char **argv, char **envp, int in_fd, int
     NatCtx ctx = {pid};
     int in_call = 0, execd = 0, sig = 0, seen_exec_exit = 0;
     uint64_t nr = 0, a[6] = {0};
+    SysAbi abi = ABI_X86_64;
     for (;;) {
         if (ptrace(PTRACE_SYSCALL, pid, 0, sig) < 0) break;
         sig = 0;
@@ -186,7 +191,7 @@ static int run_native(const char *path, char **argv, char **envp, int in_fd, int
         if (WIFEXITED(st) || WIFSIGNALED(st)) {
             if (in_call && execd) {
                 char line[LINE_MAX_LEN];
-                render(line, sizeof line, nr, a, 0, 0, nat_read_str, &ctx);
+                render(line, sizeof line, abi, nr, a, 0, 0, nat_read_str, &ctx);
                 lines_add(log, line, 0, 0);
             }
             return st;
@@ -197,16 +202,26 @@ static int run_native(const char *path, char **argv, char **envp, int in_fd, int
             struct user_regs_struct r;
             ptrace(PTRACE_GETREGS, pid, 0, &r);
             if (!in_call) {
-                nr = r.orig_rax;
-                a[0] = r.rdi, a[1] = r.rsi, a[2] = r.rdx, a[3] = r.r10, a[4] = r.r8, a[5] = r.r9;
+                /* a 32-bit process (CS 0x23) makes i386 calls: number and
+                 * arguments as the i386 ABI passes them */
+                abi = r.cs == 0x23 ? ABI_I386 : ABI_X86_64;
+                if (abi == ABI_I386) {
+                    nr = (uint32_t)r.orig_rax;
+                    a[0] = (uint32_t)r.rbx, a[1] = (uint32_t)r.rcx, a[2] = (uint32_t)r.rdx;
+                    a[3] = (uint32_t)r.rsi, a[4] = (uint32_t)r.rdi, a[5] = (uint32_t)r.rbp;
+                } else {
+                    nr = r.orig_rax;
+                    a[0] = r.rdi, a[1] = r.rsi, a[2] = r.rdx, a[3] = r.r10, a[4] = r.r8, a[5] = r.r9;
+                }
                 in_call = 1;
             } else {
                 in_call = 0;
-                if (vdso_call(nr)) continue;
+                if (vdso_call(abi, nr)) continue;
                 /* the execve that started the program is not the program's */
                 if (!execd || (nr == 59 && !log->n && !seen_exec_exit++)) continue;
                 char line[LINE_MAX_LEN];
-                render(line, sizeof line, nr, a, (int64_t)r.rax, 1, nat_read_str, &ctx);
+                int64_t ret = abi == ABI_I386 ? (int64_t)(int32_t)r.rax : (int64_t)r.rax;
+                render(line, sizeof line, abi, nr, a, ret, 1, nat_read_str, &ctx);
                 lines_add(log, line, 0, 0);
             }
         } else if (s == SIGTRAP && (st >> 16) == PTRACE_EVENT_EXEC) {

@@ -1,3 +1,5 @@
+/* clang-format off */
+/* (shared with assembly: GNU as macros and layouts must keep their shape) */
 /* The --kernel=i386 model: a 32-bit kernel in legacy protected mode, laid
  * out as Linux's i386 kernel (arch/x86/include/asm/segment.h, 32-bit).
  * Shared by the assembly and the host side (syscall/kernel.c). */
@@ -31,23 +33,23 @@
 #define KERNEL32_MAGIC 0x32335352
 
 /* struct pt_regs of i386 Linux (arch/x86/include/asm/ptrace.h). */
-#define PT32_BX      0
-#define PT32_CX      4
-#define PT32_DX      8
-#define PT32_SI      12
-#define PT32_DI      16
-#define PT32_BP      20
-#define PT32_AX      24
-#define PT32_DS      28
-#define PT32_ES      32
-#define PT32_FS      36
-#define PT32_GS      40
+#define PT32_BX 0
+#define PT32_CX 4
+#define PT32_DX 8
+#define PT32_SI 12
+#define PT32_DI 16
+#define PT32_BP 20
+#define PT32_AX 24
+#define PT32_DS 28
+#define PT32_ES 32
+#define PT32_FS 36
+#define PT32_GS 40
 #define PT32_ORIG_AX 44
-#define PT32_IP      48
-#define PT32_CS      52
-#define PT32_FLAGS   56
-#define PT32_SP      60
-#define PT32_SS      64
-#define PT32_SIZE    68
+#define PT32_IP 48
+#define PT32_CS 52
+#define PT32_FLAGS 56
+#define PT32_SP 60
+#define PT32_SS 64
+#define PT32_SIZE 68
 
 #endif
