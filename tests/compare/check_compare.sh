@@ -34,6 +34,13 @@ differ)
     grep -q "stdout differs at line 2" "$tmp/err" || fail "divergence not located at stdout line 2"
     grep -q "same" "$tmp/out" && fail "'same' printed for a divergence"
     ;;
+same-program)
+    # any program given as the 5th argument (e.g. a 32-bit one)
+    prog=${5:?program}
+    [ -x "$prog" ] || { echo "skip: $prog not built"; exit 77; }
+    "$rs" --compare "$prog" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    [ $rc = 0 ] && [ "$(cat "$tmp/out")" = same ] || fail "status $rc for $prog"
+    ;;
 list)
     printf '%s\n' "/bin/busybox echo one" "# a comment" "" "/bin/busybox sh -c 'echo \$\$'" \
         "/bin/busybox cat $data/input.txt" >"$tmp/list"
