@@ -149,6 +149,7 @@ static uint8_t seg_num(ZydisRegister r) {
 /* Handlers for what cannot run. */
 static void op_invalid(Cpu *c, const Insn *i) { cpu_fault_noerr(c, EXC_UD); }
 static void op_unimpl(Cpu *c, const Insn *i) { cpu_unimplemented(c, i, NULL); }
+static void op_gp0(Cpu *c, const Insn *i) { cpu_fault(c, EXC_GP, 0); }
 static void op_unimpl_form(Cpu *c, const Insn *i) { cpu_unimplemented(c, i, "operand form"); }
 
 /* Fill the generic fields and pick the handler. Returns OPF_* flags. */
@@ -239,6 +240,15 @@ static int translate(Cpu *c, CpuMode mode, uint64_t rip, const ZydisDecodedInstr
             if (zo[j].type == ZYDIS_OPERAND_TYPE_MEMORY && zo[j].mem.segment == ZYDIS_REGISTER_SS)
                 i->mseg = SEG_SS;
 
+    /* Outside 64-bit mode segments are checked: a write through a CS
+     * override hits a code segment, which is never writable: #GP(0). */
+    int cs_write = 0;
+    if (mode != MODE_64 && zi->meta.category != ZYDIS_CATEGORY_MPX) /* MPX: NOPs here */
+        for (int j = 0; j < zi->operand_count && j < ZYDIS_MAX_OPERAND_COUNT; j++)
+            if (zo[j].type == ZYDIS_OPERAND_TYPE_MEMORY && zo[j].mem.segment == ZYDIS_REGISTER_CS &&
+                (zo[j].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+                cs_write = 1;
+
     Selector sel = sel_tab[zi->mnemonic];
     if (!sel) {
         i->fn = op_unimpl;
@@ -249,6 +259,7 @@ static int translate(Cpu *c, CpuMode mode, uint64_t rip, const ZydisDecodedInstr
         i->fn = op_unimpl_form;
         return OPF_END;
     }
+    if (cs_write) i->fn = op_gp0;
     return opf_tab[zi->mnemonic];
 }
 

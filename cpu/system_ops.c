@@ -37,6 +37,9 @@ static void op_syscall(Cpu *c, const Insn *i) {
 
 static void op_sysret(Cpu *c, const Insn *i) {
     if (!(c->efer & EFER_SCE) || !(c->efer & EFER_LMA)) UD(c);
+    /* Intel: #UD outside 64-bit mode, then #GP at CPL > 0; AMD checks CPL
+     * (compatibility-mode SYSRET at CPL 0 is the 32-bit issue's kernel's) */
+    if (c->vendor == CPU_INTEL && c->mode != MODE_64) UD(c);
     if (c->cpl != 0 || c->mode != MODE_64) GP0(c);
     int to64 = i->osz == 8; /* REX.W: SYSRETQ */
     /* Intel checks RCX before returning (#GP in ring 0); AMD returns and the
@@ -376,7 +379,24 @@ static void op_pop_seg(Cpu *c, const Insn *i) {
     c->gpr[RSP] = c->mode == MODE_64 ? sp + sz : (uint32_t)(sp + sz);
     cpu_end_block(c);
 }
-static void op_push_seg(Cpu *c, const Insn *i) { cpu_push(c, i->osz, c->seg[i->aux].sel); }
+/* PUSH Sreg with a 32-bit operand size: Intel CPUs write only the 16-bit
+ * selector into the slot (SDM: "all recent Core processors perform a 16-bit
+ * move"), AMD CPUs zero-extend it; 64-bit pushes are zero-extended (measured
+ * on the host). */
+static void op_push_seg(Cpu *c, const Insn *i) {
+    uint16_t sel = c->seg[i->aux].sel;
+    if (i->osz != 4 || c->vendor == CPU_AMD) { /* 64-bit pushes zero-extend on both */
+        cpu_push(c, i->osz, sel);
+        return;
+    }
+    int big = c->mode == MODE_64 || (c->seg[SEG_SS].attr & SEGA_DB);
+    uint64_t sp = c->gpr[RSP] - i->osz;
+    if (c->mode != MODE_64) sp = big ? (uint32_t)sp : (uint16_t)sp;
+    uint64_t a = c->mode == MODE_64 ? sp : (uint32_t)(c->segbase[SEG_SS] + sp);
+    cpu_probe_w(c, a, i->osz); /* the whole slot must be writable */
+    mem_wr16(c, a, sel);
+    c->gpr[RSP] = big ? sp : (c->gpr[RSP] & ~0xffffull) | sp;
+}
 static int sel_pushpop_seg(const DecodeCtx *d, Insn *i) {
     const ZydisDecodedOperand *o = &d->zo[0];
     if (o->type != ZYDIS_OPERAND_TYPE_REGISTER ||

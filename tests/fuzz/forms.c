@@ -115,10 +115,15 @@ const char *insn_unsafe(const ZydisDecodedInstruction *zi, const ZydisDecodedOpe
             return "segment register load (no GDT in the harness; FS/GS would break the host)";
         if (zo[j].type == ZYDIS_OPERAND_TYPE_MEMORY && zo[j].mem.segment == ZYDIS_REGISTER_FS)
             return "FS override (the host's TLS)";
+        if (FZ_M32 && zo[j].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+            zo[j].reg.value == ZYDIS_REGISTER_FS)
+            return "reads FS (host: 0, the 64-bit TLS base is in the MSR; compat model: 0x2b)";
     }
     if (zi->mnemonic == ZYDIS_MNEMONIC_INT &&
         (zo[0].imm.value.u == 0x80 || zo[0].imm.value.u == 3 || zo[0].imm.value.u == 4))
         return "INT 0x80 reaches the host kernel; INT 3/4 need an IDT";
+    if (zi->mnemonic == ZYDIS_MNEMONIC_INTO && FZ_M32)
+        return "INTO (#OF, 32-bit mode) needs an IDT: the host traps through a DPL-3 gate";
     return NULL;
 }
 
@@ -135,7 +140,7 @@ static ZydisEncoderOperand shape_op(int cls, unsigned n) {
         o.imm.u = 1;
     } else {
         o.type = ZYDIS_OPERAND_TYPE_MEMORY;
-        o.mem.base = ZYDIS_REGISTER_RBX;
+        o.mem.base = FZ_M32 ? ZYDIS_REGISTER_EBX : ZYDIS_REGISTER_RBX;
         o.mem.size = (ZyanU16)oc_mem_size(cls);
     }
     return o;

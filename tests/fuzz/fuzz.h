@@ -7,9 +7,9 @@
  * and compares; regress.c reads and writes cases as one-line regression
  * records; coverage.c counts and writes docs/fuzz-coverage.md.
  *
- * The target is 64-bit mode. Everything mode-specific goes through FuzzMode
- * so a 32-bit compatibility-mode variant can be added once the harness can
- * run compat code on both sides. */
+ * The target is 64-bit mode, or with --mode 32 32-bit compatibility mode
+ * (fz_mode32: native_exec32 / rs_exec32). Everything mode-specific goes
+ * through FuzzMode / FZ_M32. */
 #ifndef RINGSIDE_TESTS_FUZZ_H
 #define RINGSIDE_TESTS_FUZZ_H
 
@@ -29,7 +29,8 @@ typedef struct FuzzMode {
     int (*run_native)(const uint8_t *code, size_t len, RegState *st, uint8_t *data);
     int (*run_rs)(const uint8_t *code, size_t len, RegState *st, uint8_t *data);
 } FuzzMode;
-extern const FuzzMode fz_mode64;
+extern const FuzzMode fz_mode64, fz_mode32;
+#define FZ_M32 (fz_mode->zmode == ZYDIS_MACHINE_MODE_LONG_COMPAT_32)
 extern const FuzzMode *fz_mode; /* the active one */
 
 /* ---- operand classes and forms ---- */

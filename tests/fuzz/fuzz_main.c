@@ -2,7 +2,7 @@
  *
  *   fuzz_insn [--seed N] [--count M] [--mnemonic NAME[,NAME...]] [--verbose]
  *             [--coverage FILE] [--regressions FILE | --no-regressions]
- *             [--replay FILE] [--max-print K] [--list-forms] [--trace]
+ *             [--replay FILE] [--max-print K] [--list-forms] [--trace] [--mode 64|32]
  *
  * Replays the regression file first (tests/fuzz/regressions.txt by default),
  * then runs M generated cases from seed N. Exit status: 0 when nothing
@@ -28,7 +28,7 @@ static int verbose, trace;
 
 static void usage(void) {
     fprintf(stderr, "usage: fuzz_insn [--seed N] [--count M] [--mnemonic NAME[,NAME...]] "
-                    "[--verbose] [--coverage FILE]\n"
+                    "[--verbose] [--coverage FILE] [--mode 64|32]\n"
                     "                 [--regressions FILE | --no-regressions] [--replay FILE] "
                     "[--max-print K] [--list-forms] [--trace]\n");
 }
@@ -129,7 +129,15 @@ int main(int argc, char **argv) {
             coverage = v, k++;
         else if (!strcmp(a, "--regressions") && v)
             regressions = v, k++;
-        else if (!strcmp(a, "--no-regressions"))
+        else if (!strcmp(a, "--mode") && v) {
+            if (!strcmp(v, "32"))
+                fz_mode = &fz_mode32;
+            else if (strcmp(v, "64")) {
+                usage();
+                return 2;
+            }
+            k++;
+        } else if (!strcmp(a, "--no-regressions"))
             regressions = NULL;
         else if (!strcmp(a, "--replay") && v)
             replay_file = v, k++;
@@ -147,6 +155,9 @@ int main(int argc, char **argv) {
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* Records carry no mode: the default file holds 64-bit ones. */
+    if (fz_mode == &fz_mode32 && regressions && !strcmp(regressions, RS_FUZZ_REGRESSIONS))
+        regressions = NULL;
 
     clock_t t0 = clock();
     forms_discover();

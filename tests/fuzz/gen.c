@@ -10,6 +10,7 @@
  *                                                      (x87, FXSAVE family, MMX)
  *   instruction under test
  *   [marker: lea r11,[r11+1]]                          (branches: skipped when taken)
+ *                                  (32-bit mode: lea ebp,[ebp+1], 8d 6c 25 01)
  *   [x87 epilogue: fxsave [X87_SCR]; fninit]           (x87 state becomes memory) */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,8 @@
 #include "fuzz.h"
 #include "cpu/decode.h"
 
-static const uint8_t marker[MARKER_LEN] = {0x4d, 0x8d, 0x5b, 0x01};
+static const uint8_t marker64[MARKER_LEN] = {0x4d, 0x8d, 0x5b, 0x01};
+static const uint8_t marker32[MARKER_LEN] = {0x8d, 0x6c, 0x25, 0x01};
 
 /* Facts about a form, from decoding its example once. */
 typedef struct FormInfo {
@@ -123,19 +125,23 @@ static ZydisEncoderOperand build_mem(Ctx *x, unsigned size) {
         o.mem.displacement = (int64_t)t;
         return o;
     }
-    if (mode == 1) { /* RIP-relative: the displacement is patched after assembly */
+    if (mode == 1 && !FZ_M32) { /* RIP-relative: the displacement is patched after assembly */
         o.mem.base = ZYDIS_REGISTER_RIP;
         o.mem.displacement = 0x10000000;
         x->mrip = 1;
         return o;
     }
-    int a32 = rng_below(r, 7) == 0;
-    unsigned rs = a32 ? 4 : 8;
-    unsigned b = rng_below(r, 17); /* 16: no base */
+    /* 32-bit mode: 32-bit registers (EAX..EDI), addresses wrap at 4 GiB; no
+     * 0x67 here (it would mean 16-bit addressing). */
+    const int m32 = FZ_M32, ngpr = m32 ? 8 : 16;
+    int a32 = !m32 && rng_below(r, 7) == 0;
+    unsigned rs = a32 || m32 ? 4 : 8;
+    unsigned b = rng_below(r, (unsigned)ngpr + 1); /* ngpr: no base */
+    if (b == (unsigned)ngpr) b = 16;
     unsigned ix = 16, sc = 1;
     if (b == 16 || rng_below(r, 2)) {
         do
-            ix = rng_below(r, 16);
+            ix = rng_below(r, (unsigned)ngpr);
         while (ix == 4);
         sc = 1u << rng_below(r, 4);
     }
@@ -170,6 +176,7 @@ static ZydisEncoderOperand build_mem(Ctx *x, unsigned size) {
         disp = (int64_t)(t - vx * sc);
         if (a32) disp = (int32_t)(uint32_t)disp;
     }
+    if (m32) disp = (int32_t)(uint32_t)disp;
     if (!a32 && (disp > INT32_MAX || disp < INT32_MIN)) disp = 0x7fffffffffffll; /* encode fails */
     o.mem.base = b < 16 ? gpr_reg(rs, b) : ZYDIS_REGISTER_NONE;
     o.mem.index = ix < 16 ? gpr_reg(rs, ix) : ZYDIS_REGISTER_NONE;
@@ -544,7 +551,7 @@ int gen_case(Rng *r, int fi, FuzzCase *c) {
     memcpy(c->code + plen, insn, ilen);
     size_t len = plen + ilen;
     if (x.fi->is_branch) {
-        memcpy(c->code + len, marker, MARKER_LEN);
+        memcpy(c->code + len, FZ_M32 ? marker32 : marker64, MARKER_LEN);
         len += MARKER_LEN;
     }
     x.target = NATIVE_CODE_ADDR + len;
@@ -559,5 +566,9 @@ int gen_case(Rng *r, int fi, FuzzCase *c) {
             memcpy(c->code + plen + zi.raw.disp.offset, &d, 4);
         }
 
-    return refine_inputs(&x, &zi, zo);
+    int ok = refine_inputs(&x, &zi, zo);
+    if (FZ_M32) /* what the 32-bit runners load (and print) */
+        for (int k = 0; k < 16; k++)
+            c->in.gpr[k] = k < 8 ? (uint32_t)c->in.gpr[k] : 0;
+    return ok;
 }

@@ -19,6 +19,14 @@ static int run_rs64(const uint8_t *code, size_t len, RegState *st, uint8_t *data
 }
 const FuzzMode fz_mode64 = {"64-bit", ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64,
                             run_native64, run_rs64};
+static int run_native32(const uint8_t *code, size_t len, RegState *st, uint8_t *data) {
+    return native_exec32(code, len, st, data);
+}
+static int run_rs32(const uint8_t *code, size_t len, RegState *st, uint8_t *data) {
+    return rs_exec32(code, len, st, data);
+}
+const FuzzMode fz_mode32 = {"32-bit compatibility", ZYDIS_MACHINE_MODE_LONG_COMPAT_32,
+                            ZYDIS_STACK_WIDTH_32, run_native32, run_rs32};
 const FuzzMode *fz_mode = &fz_mode64;
 
 int decode_at(const uint8_t *code, size_t len, ZydisDecodedInstruction *zi,

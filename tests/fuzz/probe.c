@@ -43,7 +43,10 @@ int probe_unimplemented(const uint8_t *insn, size_t len, char *why, size_t whyle
     memset(buf, 0xcc, sizeof buf);
     memcpy(buf, insn, len);
     if (mem_write(p_mem, rip, buf, sizeof buf, 0) != 0) return 0;
-    cpu_reset_flat64(p_cpu, 3);
+    if (FZ_M32)
+        cpu_reset_flat_compat32(p_cpu, 3);
+    else
+        cpu_reset_flat64(p_cpu, 3);
     p_cpu->rip = rip;
     fflush(p_diag);
     size_t before = p_size;

@@ -15,6 +15,7 @@ static Mem *g_mem;
 static Cpu *g_cpu;
 static uint8_t g_last_code[4096];
 static size_t g_last_len = ~(size_t)0;
+static int g_last_m32;
 
 static int rs_setup(void) {
     g_mem = mem_new();
@@ -30,7 +31,11 @@ static int rs_setup(void) {
     if (mem_write(g_mem, RO_ADDR, pat, sizeof pat, 0) ||
         mem_protect(g_mem, RO_ADDR, 4096, MEM_R | MEM_U))
         return -1;
-    g_cpu = cpu_new(g_mem, CPU_AMD);
+    /* the modelled vendor is the host's, as ringside's default: vendor
+     * differences must compare against the CPU actually running the test */
+    unsigned va, vb, vc, vd;
+    __asm__ volatile("cpuid" : "=a"(va), "=b"(vb), "=c"(vc), "=d"(vd) : "a"(0), "c"(0));
+    g_cpu = cpu_new(g_mem, vb == 0x68747541 /* "Auth" */ ? CPU_AMD : CPU_INTEL);
     return g_cpu ? 0 : -1;
 }
 
@@ -50,28 +55,40 @@ static int vector_signal(int v) {
     }
 }
 
-int rs_exec(const uint8_t *code, size_t len, RegState *st, uint8_t *data) {
+/* m32: 32-bit compatibility mode (native_exec32's code page and contract). */
+static int rs_exec_mode(const uint8_t *code, size_t len, RegState *st, uint8_t *data, int m32) {
     static int ready;
     if (!ready) ready = rs_setup() == 0 ? 1 : -1;
-    if (ready < 0 || len > CODE_MAX) return -1;
+    if (ready < 0 || len > (m32 ? CODE32_MAX : CODE_MAX)) return -1;
     Cpu *c = g_cpu;
 
     /* Rewriting the code page flushes the decode cache: skip it when the
      * snippet did not change. The page is byte-identical to native's. */
-    if (len != g_last_len || memcmp(code, g_last_code, len) != 0) {
+    if (len != g_last_len || m32 != g_last_m32 || memcmp(code, g_last_code, len) != 0) {
         uint8_t buf[4096];
-        native_code_page(code, len, buf);
+        if (m32)
+            native_code_page32(code, len, buf);
+        else
+            native_code_page(code, len, buf);
         if (mem_write(g_mem, NATIVE_CODE_ADDR, buf, sizeof buf, 0) != 0) return -1;
         memcpy(g_last_code, code, len);
         g_last_len = len;
+        g_last_m32 = m32;
     }
     static const uint8_t zero[STACK_SIZE];
     if (mem_write(g_mem, DATA_ADDR, data, DATA_SIZE, 0) != 0 ||
         mem_write(g_mem, STACK_ADDR, zero, STACK_SIZE, 0) != 0)
         return -1;
 
-    cpu_reset_flat64(c, 3);
-    memcpy(c->gpr, st->gpr, sizeof st->gpr);
+    if (m32) {
+        cpu_reset_flat_compat32(c, 3);
+        memset(c->gpr, 0, sizeof st->gpr);
+        for (int r = 0; r < 8; r++)
+            c->gpr[r] = (uint32_t)st->gpr[r];
+    } else {
+        cpu_reset_flat64(c, 3);
+        memcpy(c->gpr, st->gpr, sizeof st->gpr);
+    }
     c->gpr[REG_ZERO] = 0;
     memcpy(c->xmm, st->xmm, sizeof st->xmm);
     c->mxcsr = st->mxcsr;
@@ -101,8 +118,22 @@ int rs_exec(const uint8_t *code, size_t len, RegState *st, uint8_t *data) {
     st->rip = c->rip;
     memcpy(st->xmm, c->xmm, sizeof st->xmm);
     st->mxcsr = c->mxcsr;
+    if (m32) {
+        for (int r = 0; r < 16; r++)
+            st->gpr[r] = r < 8 ? (uint32_t)st->gpr[r] : 0;
+        st->rip = (uint32_t)st->rip;
+        st->rflags &= 0xffffffffull;
+    }
     if (mem_read(g_mem, data, DATA_ADDR, DATA_SIZE, 0) != 0) return -1;
     return sig;
+}
+
+int rs_exec(const uint8_t *code, size_t len, RegState *st, uint8_t *data) {
+    return rs_exec_mode(code, len, st, data, 0);
+}
+
+int rs_exec32(const uint8_t *code, size_t len, RegState *st, uint8_t *data) {
+    return rs_exec_mode(code, len, st, data, 1);
 }
 
 /* ---- random inputs ---- */

@@ -26,6 +26,9 @@
  * (0 or the signal Linux would deliver for the exception; -1 on setup
  * failure). */
 int rs_exec(const uint8_t *code, size_t len, RegState *st, uint8_t *data);
+/* The same in 32-bit compatibility mode (cpu_reset_flat_compat32, CPL 3),
+ * with native_exec32's code page and register contract. */
+int rs_exec32(const uint8_t *code, size_t len, RegState *st, uint8_t *data);
 
 /* ---- random inputs ---- */
 

@@ -30,6 +30,7 @@ __attribute__((visibility("hidden"))) uint64_t rs_native_code = NATIVE_CODE_ADDR
 
 void rs_native_enter(void);
 void rs_native_exit(void);
+void rs_native_enter32(void);
 
 /* clang-format off */
 #define SAVE_XMM(op, base)                                                                    \
@@ -120,6 +121,51 @@ __asm__(".text\n"
         "mov rs_native_host+40(%rip), %r15\n"
         "ret\n"
         ".size rs_native_exit, .-rs_native_exit\n");
+
+/* The same entry for 32-bit compatibility mode: after loading the state, a
+ * far jump through memory (m16:32, no stack use) to CS 0x23 (Linux's
+ * __USER32_CS) at the snippet. The snippet ends with a far jump to CS 0x33
+ * at a 64-bit stub in the code page (native_code_page32). */
+__attribute__((visibility("hidden"))) struct {
+    uint32_t off;
+    uint16_t sel;
+} __attribute__((packed)) rs_native_far32 = {(uint32_t)NATIVE_CODE_ADDR, 0x23};
+
+__asm__(".text\n"
+        ".globl rs_native_enter32\n"
+        ".hidden rs_native_enter32\n"
+        ".type rs_native_enter32,@function\n"
+        "rs_native_enter32:\n"
+        "mov %rbx, rs_native_host+0(%rip)\n"
+        "mov %rbp, rs_native_host+8(%rip)\n"
+        "mov %r12, rs_native_host+16(%rip)\n"
+        "mov %r13, rs_native_host+24(%rip)\n"
+        "mov %r14, rs_native_host+32(%rip)\n"
+        "mov %r15, rs_native_host+40(%rip)\n"
+        "mov %rsp, rs_native_host+48(%rip)\n"
+        "stmxcsr rs_native_host+56(%rip)\n"
+        "ldmxcsr rs_native_in+400(%rip)\n" LOAD_XMM("rs_native_in")
+        /* RFLAGS first, on the host stack; the movs below keep the flags. */
+        "pushq rs_native_in+128(%rip)\n"
+        "popfq\n"
+        "mov rs_native_in+0(%rip), %rax\n"
+        "mov rs_native_in+8(%rip), %rcx\n"
+        "mov rs_native_in+16(%rip), %rdx\n"
+        "mov rs_native_in+24(%rip), %rbx\n"
+        "mov rs_native_in+40(%rip), %rbp\n"
+        "mov rs_native_in+48(%rip), %rsi\n"
+        "mov rs_native_in+56(%rip), %rdi\n"
+        "mov rs_native_in+64(%rip), %r8\n"
+        "mov rs_native_in+72(%rip), %r9\n"
+        "mov rs_native_in+80(%rip), %r10\n"
+        "mov rs_native_in+88(%rip), %r11\n"
+        "mov rs_native_in+96(%rip), %r12\n"
+        "mov rs_native_in+104(%rip), %r13\n"
+        "mov rs_native_in+112(%rip), %r14\n"
+        "mov rs_native_in+120(%rip), %r15\n"
+        "mov rs_native_in+32(%rip), %rsp\n"
+        "ljmpl *rs_native_far32(%rip)\n"
+        ".size rs_native_enter32, .-rs_native_enter32\n");
 /* clang-format on */
 
 static sigjmp_buf g_jb;
@@ -225,6 +271,80 @@ int native_exec(const uint8_t *code, size_t len, RegState *st, uint8_t *data) {
         __asm__ volatile("ldmxcsr %0" ::"m"(m));
     }
     *st = rs_native_out;
+    memcpy(data, (void *)(uintptr_t)DATA_ADDR, DATA_SIZE);
+    return sig;
+}
+
+/* ---- 32-bit compatibility mode ---- */
+
+void native_code_page32(const uint8_t *code, size_t len, uint8_t page[4096]) {
+    memset(page, 0xcc, 4096);
+    memcpy(page, code, len);
+    /* jmp far 0x33:stub (EA ptr16:32), then the 64-bit stub:
+     * jmp *0(%rip); .quad rs_native_exit */
+    const uint32_t stub = (uint32_t)(NATIVE_CODE_ADDR + len + 7);
+    uint8_t *p = page + len;
+    p[0] = 0xea;
+    memcpy(p + 1, &stub, 4);
+    p[5] = 0x33;
+    p[6] = 0x00;
+    static const uint8_t jmp_abs[6] = {0xff, 0x25, 0, 0, 0, 0};
+    uint64_t exit_addr = (uint64_t)(uintptr_t)rs_native_exit;
+    memcpy(p + 7, jmp_abs, 6);
+    memcpy(p + 13, &exit_addr, 8);
+}
+
+static uint16_t get_seg(int which) {
+    uint16_t v = 0;
+    if (which == 0) __asm__ volatile("mov %%ds, %0" : "=r"(v));
+    if (which == 1) __asm__ volatile("mov %%es, %0" : "=r"(v));
+    if (which == 2) __asm__ volatile("mov %%gs, %0" : "=r"(v));
+    return v;
+}
+static void set_segs(uint16_t ds, uint16_t es, uint16_t gs) {
+    __asm__ volatile("mov %0, %%ds\n\tmov %1, %%es\n\tmov %2, %%gs" ::"r"(ds), "r"(es), "r"(gs));
+}
+
+int native_exec32(const uint8_t *code, size_t len, RegState *st, uint8_t *data) {
+    if (!g_ready) g_ready = setup() == 0 ? 1 : -1;
+    if (g_ready < 0 || len > CODE32_MAX) return -1;
+
+    static uint8_t page[4096];
+    native_code_page32(code, len, page);
+    uint8_t *cp = (uint8_t *)(uintptr_t)NATIVE_CODE_ADDR;
+    memcpy(cp, page, sizeof page);
+    __builtin___clear_cache((char *)cp, (char *)cp + sizeof page);
+
+    memcpy((void *)(uintptr_t)DATA_ADDR, data, DATA_SIZE);
+    memset((void *)(uintptr_t)STACK_ADDR, 0, STACK_SIZE);
+    rs_native_in = *st;
+    for (int r = 0; r < 8; r++)
+        rs_native_in.gpr[r] = (uint32_t)st->gpr[r];
+    rs_native_in.rflags = (st->rflags & RS_FLAGS_LOADABLE) | 0x202;
+    memset(&rs_native_out, 0, sizeof rs_native_out);
+
+    /* Compatibility mode uses DS/ES (null in a 64-bit process: #GP) and GS
+     * (a GS override): flat __USER_DS (0x2b, base 0) for the run. FS stays:
+     * it holds the host's TLS. */
+    const uint16_t ds = get_seg(0), es = get_seg(1), gs = get_seg(2);
+    set_segs(0x2b, 0x2b, 0x2b);
+    volatile int sig = sigsetjmp(g_jb, 1);
+    if (sig == 0) {
+        g_in_guest = 1;
+        rs_native_enter32();
+        g_in_guest = 0;
+        rs_native_out.rip = NATIVE_CODE_ADDR + len;
+    } else {
+        uint32_t m = (uint32_t)rs_native_host[7];
+        __asm__ volatile("ldmxcsr %0" ::"m"(m));
+    }
+    set_segs(ds, es, gs);
+    *st = rs_native_out;
+    /* Upper halves are undefined after compatibility mode; R8-R15 unreachable. */
+    for (int r = 0; r < 16; r++)
+        st->gpr[r] = r < 8 ? (uint32_t)st->gpr[r] : 0;
+    st->rip = (uint32_t)st->rip;
+    st->rflags &= 0xffffffffull;
     memcpy(data, (void *)(uintptr_t)DATA_ADDR, DATA_SIZE);
     return sig;
 }

@@ -42,4 +42,13 @@ void native_code_page(const uint8_t *code, size_t len, uint8_t page[4096]);
  * set up (caller skips). */
 int native_exec(const uint8_t *code, size_t len, RegState *st, uint8_t *data);
 
+/* 32-bit compatibility mode (CS 0x23, DS/ES/SS/GS 0x2b, flat): the same
+ * contract, with len <= CODE32_MAX; the low 32 bits of RAX..RDI go in and
+ * come out (R8-R15 and the upper halves come out as 0). The code page ends
+ * the snippet with a far jump to CS 0x33 and a 64-bit stub back to the
+ * trampoline (both in the code page: a compat-mode far pointer is 32-bit). */
+#define CODE32_MAX (CODE_MAX - 8)
+void native_code_page32(const uint8_t *code, size_t len, uint8_t page[4096]);
+int native_exec32(const uint8_t *code, size_t len, RegState *st, uint8_t *data);
+
 #endif
