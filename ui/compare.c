@@ -117,7 +117,15 @@ static void lines_add(Lines *l, const char *s, uint64_t ic, size_t ob) {
 
 typedef struct RsLog {
     FILE *f;
+    uint64_t out_bytes[3]; /* bytes the guest wrote to fds 1 and 2 so far */
 } RsLog;
+
+/* Bytes a successful call wrote to fd 1 or 2 (0 when it is not a write). */
+static int written_fd(SysAbi abi, uint64_t nr, const uint64_t a[6]) {
+    int w = abi == ABI_I386 ? (nr == 4 || nr == 146 || nr == 181 || nr == 187)
+                            : (nr == 1 || nr == 20 || nr == 18 || nr == 40);
+    return w && (a[0] == 1 || a[0] == 2) ? (int)a[0] : 0;
+}
 
 static int rs_read_str(void *ctx, uint64_t addr, char *buf, size_t max) {
     return strncpy_from_user(ctx, buf, addr, max) < 0 ? -1 : 0;
@@ -130,7 +138,11 @@ static void rs_on_syscall(Proc *p, uint64_t nr, const uint64_t a[6], int64_t ret
     const SysDef *d = sys_lookup(p->abi, nr);
     int returns = !(d && d->ret == '?');
     render(line, sizeof line, p->abi, nr, a, ret, returns, rs_read_str, p);
-    fprintf(lg->f, "%llu\t%s\n", (unsigned long long)p->cpu->icount, line);
+    int fd = written_fd(p->abi, nr, a);
+    if (fd && ret > 0) lg->out_bytes[fd] += (uint64_t)ret;
+    /* icount, stdout and stderr bytes written after the call, the call */
+    fprintf(lg->f, "%llu\t%llu\t%llu\t%s\n", (unsigned long long)p->cpu->icount,
+            (unsigned long long)lg->out_bytes[1], (unsigned long long)lg->out_bytes[2], line);
     fflush(lg->f);
 }
 
@@ -328,6 +340,7 @@ int compare_main(const char *path, int argc, char **argv, char **envp, const cha
     fflush(NULL);
 
     Lines native = {0}, emu = {0};
+    static size_t emu_err[65536]; /* stderr bytes after each emulated call */
     lseek(in_fd, 0, SEEK_SET);
     int nst = run_native(path, argv, envp, in_fd, nout, nerr, &native);
 
@@ -364,7 +377,14 @@ int compare_main(const char *path, int argc, char **argv, char **envp, const cha
         char *e = strchr(l, '\n');
         if (e) *e = 0;
         char *tab = strchr(l, '\t');
-        if (tab) lines_add(&emu, tab + 1, strtoull(l, NULL, 10), 0);
+        if (tab) {
+            char *t2 = strchr(tab + 1, '\t'), *t3 = t2 ? strchr(t2 + 1, '\t') : NULL;
+            if (t3) {
+                lines_add(&emu, t3 + 1, strtoull(l, NULL, 10), 0);
+                emu.out_bytes[emu.n - 1] = (size_t)strtoull(tab + 1, NULL, 10);
+                emu_err[emu.n - 1 < 65536 ? emu.n - 1 : 65535] = (size_t)strtoull(t2 + 1, NULL, 10);
+            }
+        }
         if (!e) break;
         l = e + 1;
     }
@@ -402,6 +422,16 @@ int compare_main(const char *path, int argc, char **argv, char **envp, const cha
                     line, off);
             show_line("native  ", A[s], NA[s], off);
             show_line("ringside", B[s], NB[s], off);
+            /* the guest's call that wrote that byte, and the one before it */
+            for (size_t k = 0; k < emu.n && k < 65536; k++) {
+                size_t upto = s == 0 ? emu.out_bytes[k] : emu_err[k];
+                if (upto > off) {
+                    fprintf(stderr, "  written by: %s (guest instruction %llu)\n", emu.v[k],
+                            (unsigned long long)emu.icount[k]);
+                    if (k > 0) fprintf(stderr, "  call before: %s\n", emu.v[k - 1]);
+                    break;
+                }
+            }
         } else {
             fprintf(stderr, "ringside: --compare: %s differs too (line %d)\n", names[s], line);
         }
