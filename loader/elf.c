@@ -257,7 +257,18 @@ int elf_load(Proc *p, const char *path, LoadInfo *li) {
                 start += PAGE_SIZE;
             }
         }
-        if (end > start && mem_map(p->mem, start, end - start, prot, path) < 0) {
+        /* Named after the file up to the end of its file data; the zero-fill
+         * (bss) pages beyond are anonymous, as /proc/self/maps shows them. */
+        const char *name = p->exe_path[0] ? p->exe_path : path;
+        uint64_t fend = (s->vaddr + bias + s->filesz + PAGE_SIZE - 1) & PAGE_MASK;
+        if (fend < start) fend = start;
+        if (fend > end) fend = end;
+        if (fend > start && mem_map(p->mem, start, fend - start, prot, name) < 0) {
+            close(fd);
+            return fail(li, 126, "%s: cannot map segment %d", path, k);
+        }
+        start = fend;
+        if (end > start && mem_map(p->mem, start, end - start, prot, "") < 0) {
             close(fd);
             return fail(li, 126, "%s: cannot map segment %d", path, k);
         }
