@@ -17,26 +17,7 @@ int mmx_select(const DecodeCtx *d, Insn *i);
 
 /* name, Zydis mnemonic, intrinsic */
 /* clang-format off */
-#define INT_OPS(X)                                                                          \
-    X(paddb, PADDB, _mm_add_epi8) X(paddw, PADDW, _mm_add_epi16)                            \
-    X(paddd, PADDD, _mm_add_epi32) X(paddq, PADDQ, _mm_add_epi64)                           \
-    X(psubb, PSUBB, _mm_sub_epi8) X(psubw, PSUBW, _mm_sub_epi16)                            \
-    X(psubd, PSUBD, _mm_sub_epi32) X(psubq, PSUBQ, _mm_sub_epi64)                           \
-    X(paddsb, PADDSB, _mm_adds_epi8) X(paddsw, PADDSW, _mm_adds_epi16)                      \
-    X(paddusb, PADDUSB, _mm_adds_epu8) X(paddusw, PADDUSW, _mm_adds_epu16)                  \
-    X(psubsb, PSUBSB, _mm_subs_epi8) X(psubsw, PSUBSW, _mm_subs_epi16)                      \
-    X(psubusb, PSUBUSB, _mm_subs_epu8) X(psubusw, PSUBUSW, _mm_subs_epu16)                  \
-    X(pmullw, PMULLW, _mm_mullo_epi16) X(pmulhw, PMULHW, _mm_mulhi_epi16)                   \
-    X(pmulhuw, PMULHUW, _mm_mulhi_epu16) X(pmuludq, PMULUDQ, _mm_mul_epu32)                 \
-    X(pmaddwd, PMADDWD, _mm_madd_epi16) X(psadbw, PSADBW, _mm_sad_epu8)                     \
-    X(pavgb, PAVGB, _mm_avg_epu8) X(pavgw, PAVGW, _mm_avg_epu16)                            \
-    X(pminub, PMINUB, _mm_min_epu8) X(pmaxub, PMAXUB, _mm_max_epu8)                         \
-    X(pminsw, PMINSW, _mm_min_epi16) X(pmaxsw, PMAXSW, _mm_max_epi16)                       \
-    X(pand, PAND, _mm_and_si128) X(pandn, PANDN, _mm_andnot_si128)                          \
-    X(por, POR, _mm_or_si128) X(pxor, PXOR, _mm_xor_si128)                                  \
-    X(pcmpeqb, PCMPEQB, _mm_cmpeq_epi8) X(pcmpeqw, PCMPEQW, _mm_cmpeq_epi16)                \
-    X(pcmpeqd, PCMPEQD, _mm_cmpeq_epi32) X(pcmpgtb, PCMPGTB, _mm_cmpgt_epi8)                \
-    X(pcmpgtw, PCMPGTW, _mm_cmpgt_epi16) X(pcmpgtd, PCMPGTD, _mm_cmpgt_epi32)
+#define INT_OPS(X) SSE_INT_LANE_OPS(X)
 /* clang-format on */
 
 #define X(n, M, intr)                                                                              \
