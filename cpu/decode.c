@@ -146,6 +146,30 @@ static uint8_t seg_num(ZydisRegister r) {
     }
 }
 
+/* The memory fields of an Insn from a Zydis memory operand (visible or
+ * hidden): base/index/scale/disp, RIP-relative made absolute (next = the
+ * next instruction's address), and the segment whose base is added. */
+void decode_mem_operand(CpuMode mode, uint64_t next, const ZydisDecodedOperand *o, Insn *i) {
+    i->base = i->index = REG_ZERO;
+    i->scale = 0;
+    if (o->mem.base == ZYDIS_REGISTER_RIP || o->mem.base == ZYDIS_REGISTER_EIP) {
+        uint64_t t = next + (uint64_t)o->mem.disp.value;
+        i->disp = (int64_t)(o->mem.base == ZYDIS_REGISTER_EIP ? (uint32_t)t : t);
+    } else {
+        i->disp = o->mem.disp.value;
+        if (o->mem.base != ZYDIS_REGISTER_NONE) i->base = (uint8_t)zreg_gpr_num(o->mem.base);
+        if (o->mem.index != ZYDIS_REGISTER_NONE && zreg_is_gpr(o->mem.index)) {
+            i->index = (uint8_t)zreg_gpr_num(o->mem.index);
+            i->scale = (uint8_t)(o->mem.scale == 8 ? 3 : o->mem.scale == 4 ? 2 : o->mem.scale == 2 ? 1 : 0);
+        }
+    }
+    i->mseg = seg_num(o->mem.segment);
+    if (mode == MODE_64)
+        i->seg = (i->mseg == SEG_FS || i->mseg == SEG_GS) ? i->mseg : SEG_NONE;
+    else
+        i->seg = i->mseg;
+}
+
 /* Handlers for what cannot run. */
 static void op_invalid(Cpu *c, const Insn *i) { cpu_fault_noerr(c, EXC_UD); }
 static void op_unimpl(Cpu *c, const Insn *i) { cpu_unimplemented(c, i, NULL); }
@@ -186,26 +210,7 @@ static int translate(Cpu *c, CpuMode mode, uint64_t rip, const ZydisDecodedInstr
         case ZYDIS_OPERAND_TYPE_MEMORY:
             if (slot < 3) i->k[slot] = K_MEM;
             if (have_mem++) break;
-            if (o->mem.base == ZYDIS_REGISTER_RIP || o->mem.base == ZYDIS_REGISTER_EIP) {
-                uint64_t t = rip + zi->length + (uint64_t)o->mem.disp.value;
-                i->disp = (int64_t)(o->mem.base == ZYDIS_REGISTER_EIP ? (uint32_t)t : t);
-            } else {
-                i->disp = o->mem.disp.value;
-                if (o->mem.base != ZYDIS_REGISTER_NONE)
-                    i->base = (uint8_t)zreg_gpr_num(o->mem.base);
-                if (o->mem.index != ZYDIS_REGISTER_NONE && zreg_is_gpr(o->mem.index)) {
-                    i->index = (uint8_t)zreg_gpr_num(o->mem.index);
-                    i->scale = (uint8_t)(o->mem.scale == 8   ? 3
-                                         : o->mem.scale == 4 ? 2
-                                         : o->mem.scale == 2 ? 1
-                                                             : 0);
-                }
-            }
-            i->mseg = seg_num(o->mem.segment);
-            if (mode == MODE_64)
-                i->seg = (i->mseg == SEG_FS || i->mseg == SEG_GS) ? i->mseg : SEG_NONE;
-            else
-                i->seg = i->mseg;
+            decode_mem_operand(mode, rip + zi->length, o, i);
             break;
         case ZYDIS_OPERAND_TYPE_IMMEDIATE:
             if (slot < 3) i->k[slot] = K_IMM;

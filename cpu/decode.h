@@ -92,10 +92,6 @@ static inline Block *decode_lookup_key(Cpu *c, uint64_t rip, unsigned key) {
     c->cur = NULL;
     return decode_block(c, rip, key);
 }
-static inline Block *decode_lookup(Cpu *c, uint64_t rip) {
-    return decode_lookup_key(c, rip, DC_KEY(c));
-}
-
 int cpu_fetch(Cpu *c, uint64_t a, uint8_t *buf, int n, uint64_t *fault_addr, int *fault_prot);
 void cpu_select_tlb(Cpu *c);
 

@@ -388,6 +388,11 @@ Handler alu_flags_dead_variant(Handler fn);
 /* Fused CMP/TEST + Jcc (cpu/control.c), or NULL. */
 Handler control_fuse_cmp_jcc(const Insn *cmp, const Insn *jcc);
 
+/* Fill the Insn's memory fields from a Zydis memory operand, as the decoder
+ * does for the first visible one: for selectors whose memory operand is
+ * hidden (MASKMOVQ, MASKMOVDQU). `next` is the next instruction's address. */
+void decode_mem_operand(CpuMode mode, uint64_t next, const ZydisDecodedOperand *o, Insn *i);
+
 /* Registers of the Zydis operand helpers for selectors. */
 int zreg_is_gpr(ZydisRegister r);
 int zreg_is_xmm(ZydisRegister r);

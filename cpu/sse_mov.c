@@ -196,15 +196,7 @@ static int sel_maskmovdqu(const DecodeCtx *d, Insn *i) {
     for (int j = 0; j < d->zi->operand_count; j++)
         if (d->zo[j].type == ZYDIS_OPERAND_TYPE_MEMORY) m = &d->zo[j];
     if (!m) return 0;
-    int seg = m->mem.segment - ZYDIS_REGISTER_ES; /* ES CS SS DS FS GS in order */
-    if (seg < SEG_ES || seg > SEG_GS) seg = SEG_DS;
-    if (d->mode == MODE_64 && seg != SEG_FS && seg != SEG_GS) seg = SEG_NONE;
-    i->seg = (uint8_t)seg;
-    i->mseg = (uint8_t)(m->mem.segment - ZYDIS_REGISTER_ES);
-    i->base = RDI;
-    i->index = REG_ZERO;
-    i->scale = 0;
-    i->disp = 0;
+    decode_mem_operand(d->mode, i->rip + i->len, m, i);
     i->fn = op_maskmovdqu;
     return 1;
 }

@@ -57,6 +57,41 @@ bad-cpu)
     want_rc 125
     [ -s "$tmp/out" ] && fail "the program ran (stdout not empty)"
     ;;
+bad-kernel)
+    run "$rs" --kernel=arm "$prog"
+    want_rc 125
+    [ -s "$tmp/out" ] && fail "the program ran (stdout not empty)"
+    ;;
+kernel32-64bit)
+    # a 64-bit program cannot run on the 32-bit kernel model: refused like a bad ELF
+    run "$rs" --kernel=i386 "$prog"
+    want_rc 126
+    [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q '^ringside: .*64-bit program' "$tmp/err" ||
+        fail "expected one 'ringside: ... 64-bit program ...' line"
+    ;;
+trace-insn)
+    # --trace=insn,user on raw_hello: the CPL 3 lines must be the program's
+    # instructions as objdump(1) decodes them (address and bytes, in order,
+    # from _start to the exit syscall), with the registers they change.
+    [ -x "$prog" ] || fail "$prog not built"
+    command -v objdump >/dev/null || { echo "skip: objdump (binutils) missing"; exit 77; }
+    run "$rs" --trace=insn,user --trace-file="$tmp/trace" "$prog"
+    want_rc 0
+    objdump -d --no-show-raw-insn "$prog" >/dev/null 2>&1 || fail "objdump failed"
+    objdump -d "$prog" | awk -F'\t' '/^ +[0-9a-f]+:\t/ { a=$1; gsub(/[ :]/, "", a); b=$2; gsub(/ /, "", b); print a, b }' |
+        head -n 10 >"$tmp/want"
+    grep '^3 ' "$tmp/trace" | awk '{ print $2, $3 }' | sed 's/^0*//' | head -n 10 >"$tmp/got"
+    [ "$(wc -l <"$tmp/want")" = 10 ] || fail "objdump gave fewer than 10 instructions"
+    cmp -s "$tmp/want" "$tmp/got" || { diff "$tmp/want" "$tmp/got"; fail "traced instructions differ from objdump"; }
+    grep '^0 ' "$tmp/trace" && fail "--trace=insn,user showed CPL 0 lines"
+    msg=$(nm "$prog" | awk '$3 == "msg" { print $1 }')
+    grep -Eq "lea .* rsi=0x0*${msg#"${msg%%[!0]*}"}\b" "$tmp/trace" || fail "lea does not show rsi = &msg (0x$msg)"
+    grep -Eq "syscall .* rcx=0x[0-9a-f]+ r11=0x[0-9a-f]+ .*cs=0x10 ss=0x18" "$tmp/trace" ||
+        fail "syscall line does not show RCX/R11 and the kernel CS/SS"
+    # without ,user the kernel's entry code appears too, at CPL 0
+    run "$rs" --trace=insn --trace-file="$tmp/trace0" "$prog"
+    grep -Eq '^0 ffffffff8[0-9a-f]+ +[0-9a-f]+ +swapgs' "$tmp/trace0" || fail "no CPL 0 swapgs in the full trace"
+    ;;
 stats)
     [ -x "$prog" ] || fail "$prog not built"
     "$prog" </dev/null >"$tmp/native.out" 2>"$tmp/native.err"
