@@ -93,6 +93,14 @@ enum { PFERR_P = 1, PFERR_W = 2, PFERR_U = 4, PFERR_RSVD = 8, PFERR_I = 16 };
 
 typedef enum { CPU_INTEL, CPU_AMD } CpuVendor;
 
+/* The modelled CPU is a vendor and a CPUID display family. Behaviour that
+ * differs between families of one vendor tests Cpu.family (cpu/README.md
+ * lists each case). */
+#define CPU_FAMILY_INTEL 0x06
+#define CPU_FAMILY_ZEN1  0x17 /* Zen, Zen+, Zen 2 */
+#define CPU_FAMILY_ZEN3  0x19 /* Zen 3, Zen 4 */
+#define CPU_FAMILY_ZEN5  0x1a
+
 /* Execution mode, derived from CR0.PE, EFER.LMA and CS.L/D. Part of the
  * decode-cache key. */
 typedef enum { MODE_64 = 0, MODE_COMPAT32 = 1, MODE_PROT32 = 2 } CpuMode;
@@ -220,6 +228,7 @@ struct Cpu {
     uint8_t cpl;
     uint8_t mode; /* CpuMode */
     CpuVendor vendor;
+    uint16_t family; /* CPUID display family: CPU_FAMILY_* */
 
     /* x87 state. st[k] is PHYSICAL register Rk (80-bit, little-endian
      * bytes); ST(i) = st[(TOP + i) & 7] with TOP = (fsw >> 11) & 7. ftw is
@@ -256,8 +265,16 @@ struct Cpu {
 };
 
 /* --- embedding API --- */
+/* A CPU of that vendor, family CPU_FAMILY_INTEL or CPU_FAMILY_ZEN5 (set
+ * c->family afterwards for another family). */
 Cpu *cpu_new(Mem *m, CpuVendor vendor);
 void cpu_free(Cpu *c);
+/* The host's vendor and display family (CPUID leaves 0 and 1). */
+void cpu_host_model(CpuVendor *vendor, unsigned *family);
+/* "intel", "amd" (Zen 5), "amd-17h" (Zen 1/2), "amd-19h", "amd-1ah", "host":
+ * 0, or -1 for an unknown name. */
+int cpu_parse_model(const char *name, CpuVendor *vendor, unsigned *family);
+const char *cpu_model_name(CpuVendor vendor, unsigned family); /* static buffer */
 /* A flat 64-bit state without any GDT (hidden caches set directly): for
  * unit tests and the instruction fuzzer. CPL as given; no IDT, so exceptions
  * return CPU_EV_EXCEPTION. */

@@ -3,11 +3,61 @@
  * LZCNT, BMI1, MOVBE, ...); no XSAVE, so no AVX.
  * Performance hints (ERMS/FSRM) are advertised because REP MOVSB/STOSB are
  * implemented with page-sized fast paths. */
+#include <stdio.h>
 #include <string.h>
 
 #include "system.h"
 
 static void put_str(uint32_t out[4], const char *s) { memcpy(out, s, 16); }
+
+void cpu_host_model(CpuVendor *vendor, unsigned *family) {
+    uint32_t a, b, c, d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    *vendor = b == 0x68747541 /* "Auth" */ ? CPU_AMD : CPU_INTEL;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    unsigned fam = (a >> 8) & 0xf;
+    if (fam == 0xf) fam += (a >> 20) & 0xff;
+    *family = fam;
+}
+
+int cpu_parse_model(const char *name, CpuVendor *vendor, unsigned *family) {
+    static const struct {
+        const char *name;
+        CpuVendor v;
+        unsigned fam;
+    } models[] = {
+        {"intel", CPU_INTEL, CPU_FAMILY_INTEL}, {"amd", CPU_AMD, CPU_FAMILY_ZEN5},
+        {"amd-17h", CPU_AMD, CPU_FAMILY_ZEN1},  {"amd-19h", CPU_AMD, CPU_FAMILY_ZEN3},
+        {"amd-1ah", CPU_AMD, CPU_FAMILY_ZEN5},
+    };
+    if (!strcmp(name, "host")) {
+        cpu_host_model(vendor, family);
+        return 0;
+    }
+    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++)
+        if (!strcmp(name, models[k].name)) {
+            *vendor = models[k].v;
+            *family = models[k].fam;
+            return 0;
+        }
+    return -1;
+}
+
+const char *cpu_model_name(CpuVendor vendor, unsigned family) {
+    static char buf[16];
+    if (vendor == CPU_INTEL) return "intel";
+    snprintf(buf, sizeof buf, "amd-%xh", family);
+    return buf;
+}
+
+/* CPUID.1:EAX for the modelled family: Zen 1 EPYC (17h model 01h), Zen 3
+ * EPYC (19h model 01h), Zen 5 EPYC (1Ah model 02h), Coffee Lake. */
+static uint32_t signature(const Cpu *c) {
+    if (c->vendor != CPU_AMD) return 0x000906ea;
+    unsigned fam = c->family < 0xf ? 0xf : c->family;
+    unsigned model = fam == CPU_FAMILY_ZEN5 ? 0x02 : 0x01;
+    return ((fam - 0xf) << 20) | ((model >> 4) << 16) | (0xfu << 8) | ((model & 0xf) << 4) | 0x2;
+}
 
 void cpuid_query(Cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]) {
     int amd = c->vendor == CPU_AMD;
@@ -35,7 +85,7 @@ void cpuid_query(Cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]) {
         }
         break;
     case 1:
-        out[0] = amd ? 0x00830f10 : 0x000906ea; /* Zen 2 EPYC / Coffee Lake */
+        out[0] = signature(c);
         out[1] = (8u << 8) | (1u << 16);        /* CLFLUSH line 64 bytes, 1 logical CPU */
         out[2] = (1u << 13)                     /* CMPXCHG16B */
                  | (1u << 22)                   /* MOVBE */
@@ -100,7 +150,7 @@ void cpuid_query(Cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]) {
         }
         break;
     case 0x80000001:
-        if (amd) out[0] = 0x00830f10;
+        if (amd) out[0] = signature(c);
         out[2] = (1u << 0)     /* LAHF/SAHF in 64-bit mode */
                  | (1u << 5);  /* ABM: LZCNT */
         out[3] = (1u << 11)    /* SYSCALL/SYSRET */

@@ -15,6 +15,7 @@ Cpu *cpu_new(Mem *m, CpuVendor vendor) {
     if (!c) return NULL;
     c->mem = m;
     c->vendor = vendor;
+    c->family = vendor == CPU_AMD ? CPU_FAMILY_ZEN5 : CPU_FAMILY_INTEL;
     c->dc = decode_cache_new();
     c->tlb = malloc(4 * TLB_SIZE * sizeof(TlbEnt));
     if (!c->dc || !c->tlb) {

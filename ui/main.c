@@ -25,6 +25,7 @@ typedef struct Options {
     int trace;
     const char *trace_file;
     int vendor; /* -1 host */
+    unsigned family;
     int stats;
     int kernel32;
 } Options;
@@ -55,9 +56,11 @@ static void usage(FILE *f) {
         "                        (default: none)\n"
         "  --trace-file=PATH     write --strace and --trace output to PATH  [RINGSIDE_TRACE_FILE]\n"
         "                        (default: standard error)\n"
-        "  --cpu=intel|amd|host  vendor of the modelled CPU; decides CPUID and which\n"
-        "                        fast system-call instructions are legal  [RINGSIDE_CPU]\n"
-        "                        (default: host)\n"
+        "  --cpu=MODEL           the modelled CPU: intel, amd (= amd-1ah, Zen 5), amd-17h\n"
+        "                        (Zen 1/2), amd-19h (Zen 3/4) or host (the host's vendor\n"
+        "                        and family); decides CPUID, which fast system-call\n"
+        "                        instructions are legal and every vendor difference in\n"
+        "                        docs/vendors.md  [RINGSIDE_CPU] (default: host)\n"
         "  --kernel=x86_64|i386  the modelled kernel: a 64-bit kernel running 32-bit\n"
         "                        programs in compatibility mode (int $0x80, SYSCALL via\n"
         "                        CSTAR, SYSENTER; returns with SYSRET/IRET), or a 32-bit\n"
@@ -95,14 +98,16 @@ static int parse_trace(const char *s, Options *o) {
 }
 
 static int parse_cpu(const char *s, Options *o) {
-    if (!strcmp(s, "intel"))
-        o->vendor = CPU_INTEL;
-    else if (!strcmp(s, "amd"))
-        o->vendor = CPU_AMD;
-    else if (!strcmp(s, "host"))
+    CpuVendor v;
+    unsigned fam;
+    if (!strcmp(s, "host")) {
         o->vendor = -1;
-    else {
-        fprintf(stderr, "ringside: unknown --cpu '%s' (intel, amd, host)\n", s);
+    } else if (cpu_parse_model(s, &v, &fam) == 0) {
+        o->vendor = (int)v;
+        o->family = fam;
+    } else {
+        fprintf(stderr, "ringside: unknown --cpu '%s' (intel, amd, amd-17h, amd-19h, amd-1ah, host)\n",
+                s);
         return -1;
     }
     return 0;
@@ -120,11 +125,6 @@ static int parse_kernel(const char *s, Options *o) {
     return 0;
 }
 
-static CpuVendor host_vendor(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(0, &a, &b, &c, &d)) return CPU_INTEL;
-    return b == 0x68747541 ? CPU_AMD : CPU_INTEL; /* "Auth" */
-}
 
 /* PROGRAM without a slash is looked up in PATH, as a shell would. */
 static int find_program(const char *name, char *out, size_t outlen) {
@@ -215,6 +215,7 @@ int ui_main(int argc, char **argv, char **envp) {
     rc.trace = o.trace;
     rc.trace_file = o.trace_file;
     rc.vendor = o.vendor;
+    rc.family = o.family;
     rc.stats = o.stats;
     rc.kernel32 = o.kernel32;
     return ui_run(&rc);
@@ -242,7 +243,11 @@ int ui_run(const RunConfig *o) {
     }
 
     Mem *m = mem_new();
-    Cpu *c = m ? cpu_new(m, o->vendor < 0 ? host_vendor() : (CpuVendor)o->vendor) : NULL;
+    CpuVendor vendor = (CpuVendor)o->vendor;
+    unsigned family = o->family;
+    if (o->vendor < 0) cpu_host_model(&vendor, &family);
+    Cpu *c = m ? cpu_new(m, vendor) : NULL;
+    if (c) c->family = (uint16_t)family;
     Proc *p = calloc(1, sizeof *p);
     if (!m || !c || !p) {
         fprintf(stderr, "ringside: out of memory\n");

@@ -21,6 +21,7 @@ typedef struct RunConfig {
     int strace, trace, stats;
     const char *trace_file;
     int vendor;   /* -1: host */
+    unsigned family; /* with vendor >= 0: CPUID display family */
     int kernel32; /* --kernel=i386 */
     void (*on_syscall)(Proc *p, uint64_t nr, const uint64_t a[6], int64_t ret);
     void *on_syscall_ud;

@@ -33,9 +33,11 @@ static int rs_setup(void) {
         return -1;
     /* the modelled vendor is the host's, as ringside's default: vendor
      * differences must compare against the CPU actually running the test */
-    unsigned va, vb, vc, vd;
-    __asm__ volatile("cpuid" : "=a"(va), "=b"(vb), "=c"(vc), "=d"(vd) : "a"(0), "c"(0));
-    g_cpu = cpu_new(g_mem, vb == 0x68747541 /* "Auth" */ ? CPU_AMD : CPU_INTEL);
+    CpuVendor v;
+    unsigned fam;
+    cpu_host_model(&v, &fam);
+    g_cpu = cpu_new(g_mem, v);
+    if (g_cpu) g_cpu->family = (uint16_t)fam;
     return g_cpu ? 0 : -1;
 }
 
