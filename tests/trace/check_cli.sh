@@ -8,9 +8,13 @@
 #   stats        --stats PROGRAM: the guest's stdout/stderr/status as native,
 #                then "ringside: ..." lines, one "ringside: N instructions retired"
 #                with N at least the user-mode instructions PROGRAM must run
-#   cpu-intel    --cpu=intel PROGRAM(cpuid_vendor) prints GenuineIntel
-#   cpu-amd      --cpu=amd   PROGRAM(cpuid_vendor) prints AuthenticAMD
-#                (the vendor strings are the ones the Intel SDM and AMD APM define)
+#   cpu-intel    --cpu=intel PROGRAM(cpuid_vendor) prints GenuineIntel, family 0x6
+#   cpu-amd      --cpu=amd   PROGRAM(cpuid_vendor) prints AuthenticAMD, family 0x1a
+#   cpu-amd-17h  --cpu=amd-17h: AuthenticAMD, family 0x17 (Zen 1/2)
+#   cpu-amd-19h  --cpu=amd-19h: AuthenticAMD, family 0x19 (Zen 3/4)
+#                (the vendor strings and families are the ones the Intel SDM and
+#                AMD's processor guides define)
+#   cpu-host     --cpu=host: vendor and family as PROGRAM prints them natively
 # Exit 0 pass, 1 fail, 77 skip (ringside missing).
 set -u
 rs=$1 what=$2 prog=${3:-}
@@ -114,14 +118,19 @@ stats)
     [ "$(basename "$prog")" = raw_hello ] && min=10
     [ "${BASH_REMATCH[1]}" -ge "$min" ] || fail "N=${BASH_REMATCH[1]}, expected at least $min"
     ;;
-cpu-intel | cpu-amd)
+cpu-intel | cpu-amd | cpu-amd-17h | cpu-amd-19h | cpu-host)
     [ -x "$prog" ] || fail "$prog not built"
-    vendor=${what#cpu-}
-    want=GenuineIntel
-    [ "$vendor" = amd ] && want=AuthenticAMD
-    run "$rs" --cpu="$vendor" "$prog"
+    model=${what#cpu-}
+    case $model in
+    intel) want=$'GenuineIntel\nfamily 0x6' ;;
+    amd) want=$'AuthenticAMD\nfamily 0x1a' ;;
+    amd-17h) want=$'AuthenticAMD\nfamily 0x17' ;;
+    amd-19h) want=$'AuthenticAMD\nfamily 0x19' ;;
+    host) want=$("$prog") || fail "$prog failed natively" ;;
+    esac
+    run "$rs" --cpu="$model" "$prog"
     want_rc 0
-    [ "$(cat "$tmp/out")" = "$want" ] || fail "CPUID vendor '$(cat "$tmp/out")', expected $want"
+    [ "$(cat "$tmp/out")" = "$want" ] || fail "CPUID '$(cat "$tmp/out")', expected '$want'"
     ;;
 *)
     echo "check_cli: unknown check $what"

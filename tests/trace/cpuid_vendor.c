@@ -1,5 +1,6 @@
 /* cpuid_vendor: prints the CPUID leaf 0 vendor string ("GenuineIntel",
- * "AuthenticAMD"), for checking ringside's --cpu option. */
+ * "AuthenticAMD") and the leaf 1 display family, for checking ringside's
+ * --cpu option. */
 #include <cpuid.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,5 +14,9 @@ int main(void) {
     memcpy(v + 8, &c, 4);
     v[12] = 0;
     printf("%s\n", v);
+    __cpuid(1, a, b, c, d);
+    unsigned fam = (a >> 8) & 0xf;
+    if (fam == 0xf) fam += (a >> 20) & 0xff;
+    printf("family 0x%x\n", fam);
     return 0;
 }
