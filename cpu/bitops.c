@@ -10,13 +10,20 @@
  * width. BTS/BTR/BTC always write back, so a read-only page faults even when
  * the bit is unchanged.
  *
- * Flags as the SDM defines them; the undefined ones as measured on the
- * development host (Intel; the tests compare them only with RS_UNDEF=1):
- * BT*: only CF changes. BSF/BSR: ZF = (source == 0), CF = OF = SF = AF = 0,
- * PF = parity of the result's low byte (set for a zero source); a zero source
- * leaves the destination untouched (not even zero-extended). TZCNT/LZCNT: CF, ZF
- * defined, the rest cleared. POPCNT: ZF defined, the rest cleared. BMI1:
- * the undefined AF, PF (and SF of BEXTR) are cleared. */
+ * Flags as the SDM defines them; the undefined ones follow the modelled
+ * vendor and family (handlers chosen at decode time; docs/vendors.md
+ * "Undefined flags"). BT*: only CF changes (both vendors). POPCNT: ZF
+ * defined, the rest cleared. A zero BSF/BSR source leaves the destination
+ * untouched (not even zero-extended).
+ *   Intel (measured on family 6 model 0xa7), and BSF/BSR of AMD family 1Ah
+ *   (its fuzzer summary matched this rule): BSF/BSR: ZF = (source == 0),
+ *   CF = OF = SF = AF = 0, PF = parity of the result's low byte (set for a
+ *   zero source). TZCNT/LZCNT: CF, ZF defined, the rest cleared. BMI1: the
+ *   undefined AF, PF (and SF of BEXTR) are cleared.
+ *   AMD (measured on family 17h; other families modelled the same):
+ *   BSF/BSR change only ZF. TZCNT/LZCNT leave OF unchanged and clear SF, AF,
+ *   PF. BMI1: PF = parity of the result's low byte; AF = 0, but BEXTR sets
+ *   AF = 1 and clears SF. */
 #include "insn.h"
 
 #define ALWAYS static inline __attribute__((always_inline))
@@ -130,30 +137,44 @@ ALWAYS void flags_all(Cpu *c, uint64_t fl) {
     c->lf.op = LF_NONE;
 }
 
-ALWAYS void bitscan(Cpu *c, const Insn *i, int op, unsigned sz, uint64_t s) {
+/* amd: the AMD family 17h rule for undefined flags (V_AMD), Intel's (V_INTEL)
+ * otherwise. */
+enum { V_INTEL, V_AMD };
+
+ALWAYS void bitscan(Cpu *c, const Insn *i, int op, unsigned sz, uint64_t s, int amd) {
     const unsigned w = sz * 8;
     uint64_t r;
     switch (op) {
     case Q_BSF:
     case Q_BSR:
         if (s == 0) { /* destination untouched */
-            flags_all(c, F_ZF | F_PF);
+            if (amd)
+                flags_put(c, F_ZF, F_ZF);
+            else
+                flags_all(c, F_ZF | F_PF);
             return;
         }
         r = op == Q_BSF ? (uint64_t)__builtin_ctzll(s) : (uint64_t)(63 - __builtin_clzll(s));
         reg_set(c, i->r[0], sz, r);
-        flags_all(c, pf_of(r));
+        if (amd)
+            flags_put(c, F_ZF, 0);
+        else
+            flags_all(c, pf_of(r));
         return;
     case Q_TZCNT:
-        r = s ? (uint64_t)__builtin_ctzll(s) : w;
+    case Q_LZCNT: {
+        if (op == Q_TZCNT)
+            r = s ? (uint64_t)__builtin_ctzll(s) : w;
+        else
+            r = s ? (uint64_t)(__builtin_clzll(s) - (64 - w)) : w;
         reg_set(c, i->r[0], sz, r);
-        flags_all(c, (s == 0 ? F_CF : 0) | (r == 0 ? F_ZF : 0));
+        uint64_t fl = (s == 0 ? F_CF : 0) | (r == 0 ? F_ZF : 0);
+        if (amd) /* OF unchanged */
+            flags_put(c, F_CF | F_PF | F_AF | F_ZF | F_SF, fl);
+        else
+            flags_all(c, fl);
         return;
-    case Q_LZCNT:
-        r = s ? (uint64_t)(__builtin_clzll(s) - (64 - w)) : w;
-        reg_set(c, i->r[0], sz, r);
-        flags_all(c, (s == 0 ? F_CF : 0) | (r == 0 ? F_ZF : 0));
-        return;
+    }
     default: /* Q_POPCNT */
         r = (uint64_t)__builtin_popcountll(s);
         reg_set(c, i->r[0], sz, r);
@@ -162,26 +183,36 @@ ALWAYS void bitscan(Cpu *c, const Insn *i, int op, unsigned sz, uint64_t s) {
     }
 }
 
-#define SCAN_SIZE(NAME, OP, SZ)                                                                    \
-    static void NAME##_rr##SZ(Cpu *c, const Insn *i) {                                             \
-        bitscan(c, i, OP, SZ, reg_get(c, i->r[1], SZ));                                            \
+#define SCAN_SIZE(NAME, OP, SZ, V, X)                                                              \
+    static void NAME##_rr##SZ##X(Cpu *c, const Insn *i) {                                          \
+        bitscan(c, i, OP, SZ, reg_get(c, i->r[1], SZ), V);                                         \
     }                                                                                              \
-    static void NAME##_rm##SZ(Cpu *c, const Insn *i) {                                             \
-        bitscan(c, i, OP, SZ, mem_rd(c, insn_ea(c, i), SZ));                                       \
+    static void NAME##_rm##SZ##X(Cpu *c, const Insn *i) {                                          \
+        bitscan(c, i, OP, SZ, mem_rd(c, insn_ea(c, i), SZ), V);                                    \
     }
-#define SCAN_OP(NAME, OP) SCAN_SIZE(NAME, OP, 2) SCAN_SIZE(NAME, OP, 4) SCAN_SIZE(NAME, OP, 8)
-SCAN_OP(bsf, Q_BSF)
-SCAN_OP(bsr, Q_BSR)
-SCAN_OP(tzcnt, Q_TZCNT)
-SCAN_OP(lzcnt, Q_LZCNT)
-SCAN_OP(popcnt, Q_POPCNT)
+#define SCAN_OP(NAME, OP, V, X)                                                                    \
+    SCAN_SIZE(NAME, OP, 2, V, X) SCAN_SIZE(NAME, OP, 4, V, X) SCAN_SIZE(NAME, OP, 8, V, X)
+SCAN_OP(bsf, Q_BSF, V_INTEL, _i)
+SCAN_OP(bsr, Q_BSR, V_INTEL, _i)
+SCAN_OP(tzcnt, Q_TZCNT, V_INTEL, _i)
+SCAN_OP(lzcnt, Q_LZCNT, V_INTEL, _i)
+SCAN_OP(popcnt, Q_POPCNT, V_INTEL, _i)
+SCAN_OP(bsf, Q_BSF, V_AMD, _a)
+SCAN_OP(bsr, Q_BSR, V_AMD, _a)
+SCAN_OP(tzcnt, Q_TZCNT, V_AMD, _a)
+SCAN_OP(lzcnt, Q_LZCNT, V_AMD, _a)
 
-#define SCAN_ROW(N)                                                                                \
+#define SCAN_ROW(N, X)                                                                             \
     {                                                                                              \
-        {N##_rr2, N##_rr4, N##_rr8}, { N##_rm2, N##_rm4, N##_rm8 }                                 \
+        {N##_rr2##X, N##_rr4##X, N##_rr8##X}, { N##_rm2##X, N##_rm4##X, N##_rm8##X }               \
     }
-static const Handler scan_tab[5][2][3] = {SCAN_ROW(bsf), SCAN_ROW(bsr), SCAN_ROW(tzcnt),
-                                          SCAN_ROW(lzcnt), SCAN_ROW(popcnt)};
+/* [Intel rule, AMD rule][op][reg, mem][size 2,4,8] (POPCNT: no undefined flags) */
+static const Handler scan_tab[2][5][2][3] = {
+    {SCAN_ROW(bsf, _i), SCAN_ROW(bsr, _i), SCAN_ROW(tzcnt, _i), SCAN_ROW(lzcnt, _i),
+     SCAN_ROW(popcnt, _i)},
+    {SCAN_ROW(bsf, _a), SCAN_ROW(bsr, _a), SCAN_ROW(tzcnt, _a), SCAN_ROW(lzcnt, _a),
+     SCAN_ROW(popcnt, _i)},
+};
 
 static int sel_scan(const DecodeCtx *d, Insn *i) {
     int op;
@@ -203,7 +234,10 @@ static int sel_scan(const DecodeCtx *d, Insn *i) {
         mem = 0;
     else
         return 0;
-    i->fn = (i->flags & I_LOCK) ? op_lock_ud : scan_tab[op][mem][size_idx(sz) - 1];
+    /* AMD family 1Ah sets BSF/BSR's undefined flags as Intel does */
+    int amd = d->cpu->vendor == CPU_AMD &&
+              !((op == Q_BSF || op == Q_BSR) && d->cpu->family == CPU_FAMILY_ZEN5);
+    i->fn = (i->flags & I_LOCK) ? op_lock_ud : scan_tab[amd][op][mem][size_idx(sz) - 1];
     return 1;
 }
 
@@ -212,7 +246,7 @@ static int sel_scan(const DecodeCtx *d, Insn *i) {
 enum { M_ANDN, M_BEXTR, M_BLSI, M_BLSMSK, M_BLSR };
 
 /* a, b: ANDN ~a & b; BEXTR a = source, b = control; BLS*: a = source. */
-ALWAYS void bmi1(Cpu *c, const Insn *i, int op, unsigned sz, uint64_t a, uint64_t b) {
+ALWAYS void bmi1(Cpu *c, const Insn *i, int op, unsigned sz, uint64_t a, uint64_t b, int amd) {
     const uint64_t m = size_mask(sz);
     uint64_t r, cf = 0;
     switch (op) {
@@ -237,54 +271,62 @@ ALWAYS void bmi1(Cpu *c, const Insn *i, int op, unsigned sz, uint64_t a, uint64_
         break;
     }
     reg_set(c, i->r[0], sz, r);
-    uint64_t fl = cf | (r == 0 ? F_ZF : 0); /* AF, PF (undefined): 0 on the host */
+    uint64_t fl = cf | (r == 0 ? F_ZF : 0); /* AF, PF (undefined): 0 on Intel */
     if (op != M_BEXTR) fl |= (r & sign_bit(sz)) ? F_SF : 0;
+    if (amd) fl |= pf_of(r) | (op == M_BEXTR ? F_AF : 0);
     if (op == M_BLSMSK) fl &= ~(uint64_t)F_ZF; /* the SDM: cleared */
     flags_all(c, fl);
 }
 
-#define BMI1_SIZE(SZ)                                                                              \
-    static void andn_rr##SZ(Cpu *c, const Insn *i) {                                               \
-        bmi1(c, i, M_ANDN, SZ, reg_get(c, i->r[1], SZ), reg_get(c, i->r[2], SZ));                  \
+#define BMI1_SIZE(SZ, V, X)                                                                        \
+    static void andn_rr##SZ##X(Cpu *c, const Insn *i) {                                            \
+        bmi1(c, i, M_ANDN, SZ, reg_get(c, i->r[1], SZ), reg_get(c, i->r[2], SZ), V);               \
     }                                                                                              \
-    static void andn_rm##SZ(Cpu *c, const Insn *i) {                                               \
+    static void andn_rm##SZ##X(Cpu *c, const Insn *i) {                                            \
         uint64_t b = mem_rd(c, insn_ea(c, i), SZ);                                                 \
-        bmi1(c, i, M_ANDN, SZ, reg_get(c, i->r[1], SZ), b);                                        \
+        bmi1(c, i, M_ANDN, SZ, reg_get(c, i->r[1], SZ), b, V);                                     \
     }                                                                                              \
-    static void bextr_rr##SZ(Cpu *c, const Insn *i) {                                              \
-        bmi1(c, i, M_BEXTR, SZ, reg_get(c, i->r[1], SZ), reg_get(c, i->r[2], SZ));                 \
+    static void bextr_rr##SZ##X(Cpu *c, const Insn *i) {                                           \
+        bmi1(c, i, M_BEXTR, SZ, reg_get(c, i->r[1], SZ), reg_get(c, i->r[2], SZ), V);              \
     }                                                                                              \
-    static void bextr_rm##SZ(Cpu *c, const Insn *i) {                                              \
+    static void bextr_rm##SZ##X(Cpu *c, const Insn *i) {                                           \
         uint64_t a = mem_rd(c, insn_ea(c, i), SZ);                                                 \
-        bmi1(c, i, M_BEXTR, SZ, a, reg_get(c, i->r[2], SZ));                                       \
+        bmi1(c, i, M_BEXTR, SZ, a, reg_get(c, i->r[2], SZ), V);                                    \
     }                                                                                              \
-    static void blsi_rr##SZ(Cpu *c, const Insn *i) {                                               \
-        bmi1(c, i, M_BLSI, SZ, reg_get(c, i->r[1], SZ), 0);                                        \
+    static void blsi_rr##SZ##X(Cpu *c, const Insn *i) {                                            \
+        bmi1(c, i, M_BLSI, SZ, reg_get(c, i->r[1], SZ), 0, V);                                     \
     }                                                                                              \
-    static void blsi_rm##SZ(Cpu *c, const Insn *i) {                                               \
-        bmi1(c, i, M_BLSI, SZ, mem_rd(c, insn_ea(c, i), SZ), 0);                                   \
+    static void blsi_rm##SZ##X(Cpu *c, const Insn *i) {                                            \
+        bmi1(c, i, M_BLSI, SZ, mem_rd(c, insn_ea(c, i), SZ), 0, V);                                \
     }                                                                                              \
-    static void blsmsk_rr##SZ(Cpu *c, const Insn *i) {                                             \
-        bmi1(c, i, M_BLSMSK, SZ, reg_get(c, i->r[1], SZ), 0);                                      \
+    static void blsmsk_rr##SZ##X(Cpu *c, const Insn *i) {                                          \
+        bmi1(c, i, M_BLSMSK, SZ, reg_get(c, i->r[1], SZ), 0, V);                                   \
     }                                                                                              \
-    static void blsmsk_rm##SZ(Cpu *c, const Insn *i) {                                             \
-        bmi1(c, i, M_BLSMSK, SZ, mem_rd(c, insn_ea(c, i), SZ), 0);                                 \
+    static void blsmsk_rm##SZ##X(Cpu *c, const Insn *i) {                                          \
+        bmi1(c, i, M_BLSMSK, SZ, mem_rd(c, insn_ea(c, i), SZ), 0, V);                              \
     }                                                                                              \
-    static void blsr_rr##SZ(Cpu *c, const Insn *i) {                                               \
-        bmi1(c, i, M_BLSR, SZ, reg_get(c, i->r[1], SZ), 0);                                        \
+    static void blsr_rr##SZ##X(Cpu *c, const Insn *i) {                                            \
+        bmi1(c, i, M_BLSR, SZ, reg_get(c, i->r[1], SZ), 0, V);                                     \
     }                                                                                              \
-    static void blsr_rm##SZ(Cpu *c, const Insn *i) {                                               \
-        bmi1(c, i, M_BLSR, SZ, mem_rd(c, insn_ea(c, i), SZ), 0);                                   \
+    static void blsr_rm##SZ##X(Cpu *c, const Insn *i) {                                            \
+        bmi1(c, i, M_BLSR, SZ, mem_rd(c, insn_ea(c, i), SZ), 0, V);                                \
     }
-BMI1_SIZE(4)
-BMI1_SIZE(8)
+BMI1_SIZE(4, V_INTEL, _i)
+BMI1_SIZE(8, V_INTEL, _i)
+BMI1_SIZE(4, V_AMD, _a)
+BMI1_SIZE(8, V_AMD, _a)
 
-#define BMI1_ROW(N)                                                                                \
+#define BMI1_ROW(N, X)                                                                             \
     {                                                                                              \
-        {N##_rr4, N##_rr8}, { N##_rm4, N##_rm8 }                                                   \
+        {N##_rr4##X, N##_rr8##X}, { N##_rm4##X, N##_rm8##X }                                       \
     }
-static const Handler bmi1_tab[5][2][2] = {BMI1_ROW(andn), BMI1_ROW(bextr), BMI1_ROW(blsi),
-                                          BMI1_ROW(blsmsk), BMI1_ROW(blsr)};
+#define BMI1_VTAB(X)                                                                               \
+    {                                                                                              \
+        BMI1_ROW(andn, X), BMI1_ROW(bextr, X), BMI1_ROW(blsi, X), BMI1_ROW(blsmsk, X),             \
+            BMI1_ROW(blsr, X)                                                                      \
+    }
+/* [Intel rule, AMD rule][op][reg, mem][size 4, 8] */
+static const Handler bmi1_tab[2][5][2][2] = {BMI1_VTAB(_i), BMI1_VTAB(_a)};
 
 static int sel_bmi1(const DecodeCtx *d, Insn *i) {
     int op;
@@ -305,7 +347,7 @@ static int sel_bmi1(const DecodeCtx *d, Insn *i) {
         if (j == rm && i->k[j] == K_MEM) continue;
         if (i->k[j] != K_REG || !zreg_is_gpr(d->zo[j].reg.value)) return 0;
     }
-    i->fn = bmi1_tab[op][i->k[rm] == K_MEM][sz == 8];
+    i->fn = bmi1_tab[d->cpu->vendor == CPU_AMD][op][i->k[rm] == K_MEM][sz == 8];
     return 1;
 }
 

@@ -75,20 +75,20 @@ ALWAYS int fused_cc(int logic, int cc, unsigned sz, uint64_t a, uint64_t b, uint
     }
 #define FZ_CCS(OPN, LOGIC, FORM, SZ)                                                               \
     FZ_ONE(OPN, LOGIC, FORM, SZ, 0)                                                                \
-    FZ_ONE(OPN, LOGIC, FORM, SZ, 1) FZ_ONE(OPN, LOGIC, FORM, SZ, 2)                                \
-        FZ_ONE(OPN, LOGIC, FORM, SZ, 3) FZ_ONE(OPN, LOGIC, FORM, SZ, 4)                            \
-            FZ_ONE(OPN, LOGIC, FORM, SZ, 5) FZ_ONE(OPN, LOGIC, FORM, SZ, 6)                        \
-                FZ_ONE(OPN, LOGIC, FORM, SZ, 7) FZ_ONE(OPN, LOGIC, FORM, SZ, 8)                    \
-                    FZ_ONE(OPN, LOGIC, FORM, SZ, 9) FZ_ONE(OPN, LOGIC, FORM, SZ, 10)               \
-                        FZ_ONE(OPN, LOGIC, FORM, SZ, 11) FZ_ONE(OPN, LOGIC, FORM, SZ, 12)          \
-                            FZ_ONE(OPN, LOGIC, FORM, SZ, 13) FZ_ONE(OPN, LOGIC, FORM, SZ, 14)      \
-                                FZ_ONE(OPN, LOGIC, FORM, SZ, 15)
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 1)                                                                \
+    FZ_ONE(OPN, LOGIC, FORM, SZ, 2) FZ_ONE(OPN, LOGIC, FORM, SZ, 3)                                \
+        FZ_ONE(OPN, LOGIC, FORM, SZ, 4) FZ_ONE(OPN, LOGIC, FORM, SZ, 5)                            \
+            FZ_ONE(OPN, LOGIC, FORM, SZ, 6) FZ_ONE(OPN, LOGIC, FORM, SZ, 7)                        \
+                FZ_ONE(OPN, LOGIC, FORM, SZ, 8) FZ_ONE(OPN, LOGIC, FORM, SZ, 9)                    \
+                    FZ_ONE(OPN, LOGIC, FORM, SZ, 10) FZ_ONE(OPN, LOGIC, FORM, SZ, 11)              \
+                        FZ_ONE(OPN, LOGIC, FORM, SZ, 12) FZ_ONE(OPN, LOGIC, FORM, SZ, 13)          \
+                            FZ_ONE(OPN, LOGIC, FORM, SZ, 14) FZ_ONE(OPN, LOGIC, FORM, SZ, 15)
 #define FZ_SIZES(OPN, LOGIC, FORM)                                                                 \
     FZ_CCS(OPN, LOGIC, FORM, 1) FZ_CCS(OPN, LOGIC, FORM, 4) FZ_CCS(OPN, LOGIC, FORM, 8)
 #define FZ_FORMS(OPN, LOGIC)                                                                       \
     FZ_SIZES(OPN, LOGIC, rr)                                                                       \
-    FZ_SIZES(OPN, LOGIC, ri) FZ_SIZES(OPN, LOGIC, rm) FZ_SIZES(OPN, LOGIC, mr)                     \
-        FZ_SIZES(OPN, LOGIC, mi)
+    FZ_SIZES(OPN, LOGIC, ri)                                                                       \
+    FZ_SIZES(OPN, LOGIC, rm) FZ_SIZES(OPN, LOGIC, mr) FZ_SIZES(OPN, LOGIC, mi)
 FZ_FORMS(cmp, 0)
 FZ_FORMS(test, 1)
 
@@ -144,12 +144,28 @@ static void call_rm_n(Cpu *c, const Insn *i) {
     cpu_push(c, i->osz, INSN_NEXT(i) & size_mask(i->osz));
     c->rip = t;
 }
+/* AMD, 64-bit mode, 66 without REX.W: 16-bit return address (see amd_o16). */
+static void ret16_64(Cpu *c, const Insn *i) {
+    uint64_t t = mem_rd16(c, c->gpr[RSP]);
+    c->gpr[RSP] += 2 + i->imm;
+    c->rip = t;
+}
 static void ret_n(Cpu *c, const Insn *i) {
     uint64_t t = cpu_pop(c, i->osz);
     uint64_t sp = c->gpr[RSP] + i->imm;
     c->gpr[RSP] =
         (c->seg[SEG_SS].attr & SEGA_DB) ? (uint32_t)sp : (c->gpr[RSP] & ~0xffffull) | (uint16_t)sp;
     c->rip = t;
+}
+
+/* AMD honours a 66 prefix (without REX.W) on near branches in 64-bit mode:
+ * the operand size is 16 bits, so the new RIP is truncated to 16 bits and
+ * CALL/RET push/pop 2 bytes (the rel32 forms become rel16: Zydis' AMD
+ * branch mode, set by decode.c for AMD CPUs, decodes their length). Intel
+ * ignores the prefix there. */
+static int amd_o16(const DecodeCtx *d, const Insn *i) {
+    return d->mode == MODE_64 && (i->flags & I_O16) && !d->zi->raw.rex.W &&
+           d->cpu->vendor == CPU_AMD;
 }
 
 /* LOOP / LOOPE / LOOPNE / JrCXZ: the counter width is the address size. */
@@ -168,6 +184,7 @@ static void jrcxz(Cpu *c, const Insn *i) {
 
 static int sel_jmp(const DecodeCtx *d, Insn *i) {
     if (d->zo[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE && d->zo[0].imm.is_relative) {
+        if (amd_o16(d, i)) i->imm &= 0xffff;
         i->fn = jmp_rel;
         return 1;
     }
@@ -176,7 +193,7 @@ static int sel_jmp(const DecodeCtx *d, Insn *i) {
         d->zo[0].size > 64)
         return 0; /* far indirect */
     if (d->zo[0].size > 64) return 0;
-    i->osz = (uint8_t)(d->zo[0].size / 8);
+    i->osz = (uint8_t)(amd_o16(d, i) ? 2 : d->zo[0].size / 8);
     i->fn = i->k[0] == K_REG ? jmp_r : jmp_m;
     return 1;
 }
@@ -184,6 +201,7 @@ static int sel_jmp(const DecodeCtx *d, Insn *i) {
 static int sel_jcc(const DecodeCtx *d, Insn *i) {
     int cc = cc_of_mnemonic(d->zi->mnemonic);
     if (cc < 0) return 0;
+    if (amd_o16(d, i)) i->imm &= 0xffff;
     i->aux = (uint8_t)cc;
     i->fn = jcc_tab[cc];
     return 1;
@@ -193,6 +211,10 @@ static int sel_call(const DecodeCtx *d, Insn *i) {
     int rel = d->zo[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE && d->zo[0].imm.is_relative;
     if (d->zo[0].type == ZYDIS_OPERAND_TYPE_POINTER) return 0;
     if (!rel && d->zo[0].size > 64) return 0; /* far indirect */
+    if (amd_o16(d, i)) {
+        i->osz = 2;
+        i->imm &= 0xffff;
+    }
     if (d->mode == MODE_64 && i->osz == 8) {
         i->fn = rel ? call_rel64 : i->k[0] == K_REG ? call_r64 : call_m64;
     } else {
@@ -204,12 +226,30 @@ static int sel_call(const DecodeCtx *d, Insn *i) {
 static int sel_ret(const DecodeCtx *d, Insn *i) {
     if (i->k[0] != K_IMM) i->imm = 0;
     i->imm &= 0xffff;
-    i->fn = (d->mode == MODE_64 && i->osz == 8) ? ret64 : ret_n;
+    if (amd_o16(d, i))
+        i->fn = ret16_64;
+    else
+        i->fn = (d->mode == MODE_64 && i->osz == 8) ? ret64 : ret_n;
     return 1;
 }
 
+/* AMD: on LOOPE/LOOPNE an F3 or F2 prefix picks the condition (the last one
+ * wins): F3 makes it LOOPE, F2 LOOPNE, whatever the opcode (Zen 1 and Zen 5,
+ * in 64-bit and compatibility mode). Intel ignores both. */
+static ZydisMnemonic amd_loopcc(const DecodeCtx *d) {
+    ZydisMnemonic m = d->zi->mnemonic;
+    if (d->cpu->vendor != CPU_AMD || (m != ZYDIS_MNEMONIC_LOOPE && m != ZYDIS_MNEMONIC_LOOPNE))
+        return m;
+    for (unsigned k = 0; k < d->zi->raw.prefix_count; k++) {
+        if (d->zi->raw.prefixes[k].value == 0xf3) m = ZYDIS_MNEMONIC_LOOPE;
+        if (d->zi->raw.prefixes[k].value == 0xf2) m = ZYDIS_MNEMONIC_LOOPNE;
+    }
+    return m;
+}
+
 static int sel_loop(const DecodeCtx *d, Insn *i) {
-    switch (d->zi->mnemonic) {
+    if (amd_o16(d, i)) i->imm &= 0xffff;
+    switch (amd_loopcc(d)) {
     case ZYDIS_MNEMONIC_LOOP:
         i->aux = 0;
         i->fn = loop_;

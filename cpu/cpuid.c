@@ -1,6 +1,6 @@
 /* CPUID: the modelled CPU. Its vendor is a setting; it advertises only the
- * features ringside implements (FPU, MMX, SSE, SSE2, CMOV, CX8/CX16, POPCNT,
- * LZCNT, BMI1, MOVBE, ...); no XSAVE, so no AVX.
+ * features ringside implements (FPU, MMX, SSE, SSE2, SSE3, SSSE3, SSE4.1, CMOV,
+ * CX8/CX16, POPCNT, LZCNT, BMI1, MOVBE, ...); no XSAVE, so no AVX.
  * Performance hints (ERMS/FSRM) are advertised because REP MOVSB/STOSB are
  * implemented with page-sized fast paths. */
 #include <stdio.h>
@@ -87,9 +87,15 @@ void cpuid_query(Cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]) {
     case 1:
         out[0] = signature(c);
         out[1] = (8u << 8) | (1u << 16);        /* CLFLUSH line 64 bytes, 1 logical CPU */
-        out[2] = (1u << 13)                     /* CMPXCHG16B */
+        out[2] = (1u << 0)                      /* SSE3 (cpu/sse3.c) */
+                 | (1u << 1)                    /* PCLMULQDQ (cpu/crypto.c) */
+                 | (1u << 9)                    /* SSSE3 (cpu/sse3.c, cpu/mmx.c) */
+                 | (1u << 13)                   /* CMPXCHG16B */
+                 | (1u << 19)                   /* SSE4.1 (cpu/sse41.c) */
+                 | (1u << 20)                   /* SSE4.2 (cpu/sse42.c) */
                  | (1u << 22)                   /* MOVBE */
-                 | (1u << 23);                  /* POPCNT */
+                 | (1u << 23)                   /* POPCNT */
+                 | (1u << 25);                  /* AES-NI (cpu/crypto.c) */
         out[3] = (1u << 0)                      /* FPU (baseline) */
                  | (1u << 4)                    /* TSC */
                  | (1u << 5)                    /* MSR */
@@ -135,7 +141,10 @@ void cpuid_query(Cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]) {
                              : "=a"(h[0]), "=b"(h[1]), "=c"(h[2]), "=d"(h[3])
                              : "a"(7), "c"(0));
             out[1] = (1u << 3)   /* BMI1: ANDN BEXTR BLSI BLSMSK BLSR TZCNT */
+                     | (1u << 8) /* BMI2 (cpu/bmi2.c) */
                      | (1u << 9) /* ERMS */
+                     /* CLWB: not on Zen 1 (#UD there, cpu/misc.c) */
+                     | (amd && c->family == CPU_FAMILY_ZEN1 ? 0 : (1u << 24))
                      /* x87 pointer behaviour is the host's (the x87 runs on it) */
                      | (h[1] & ((1u << 6) | (1u << 13))); /* FDP_EXCPTN_ONLY, FCS/FDS deprecated */
             out[3] = 1u << 4;                             /* FSRM */
@@ -153,6 +162,7 @@ void cpuid_query(Cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]) {
         if (amd) out[0] = signature(c);
         out[2] = (1u << 0)     /* LAHF/SAHF in 64-bit mode */
                  | (1u << 5);  /* ABM: LZCNT */
+        if (amd) out[2] |= 1u << 29; /* MONITORX/MWAITX (cpu/system_ops.c) */
         out[3] = (1u << 11)    /* SYSCALL/SYSRET */
                  | (1u << 20)  /* NX */
                  | (1u << 27)  /* RDTSCP */
@@ -176,6 +186,7 @@ void cpuid_query(Cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]) {
         break;
     case 0x80000008:
         out[0] = 0x3030; /* 48-bit virtual and physical addresses */
+        if (amd) out[1] = 1u << 0; /* CLZERO (cpu/misc.c) */
         break;
     default: break;
     }

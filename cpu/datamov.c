@@ -102,9 +102,14 @@ static int sel_movx(const DecodeCtx *d, Insn *i) {
         return 1;
     }
     if (i->k[1] != K_MEM) return 0;
-    /* MOVSXD with a 16- or 32-bit destination is a plain move that reads
-     * only the destination's size (what the hardware does) */
-    if (d->zi->mnemonic == ZYDIS_MNEMONIC_MOVSXD && i->osz != 8) i->osz1 = i->osz, sx = 0;
+    /* MOVSXD with a 16- or 32-bit destination is a plain move. Intel reads
+     * only the destination's size; AMD (Zen 1, Zen 5) reads the whole dword
+     * for a 16-bit destination (a dword crossing into an unmapped page
+     * faults) and writes its low 16 bits. */
+    if (d->zi->mnemonic == ZYDIS_MNEMONIC_MOVSXD && i->osz != 8) {
+        if (!(i->osz == 2 && d->cpu->vendor == CPU_AMD)) i->osz1 = i->osz;
+        sx = 0;
+    }
     switch (i->osz1) {
     case 1: i->fn = sx ? movsx_m8 : movzx_m8; break;
     case 2: i->fn = sx ? movsx_m16 : movzx_m16; break;

@@ -467,6 +467,9 @@ Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
     b->n = 0;
     b->link[0] = b->link[1] = NULL;
     CpuMode mode = (CpuMode)c->mode;
+    /* AMD honours 66 on near branches in 64-bit mode: rel32 forms become
+     * rel16 (their length changes); cpu/control.c does the rest. */
+    ZydisDecoderEnableMode(&dc->dec[mode], ZYDIS_DECODER_MODE_AMD_BRANCHES, c->vendor == CPU_AMD);
     uint64_t a = rip;
     FlagFx fx[MAX_BLOCK];
     while (b->n < (unsigned)maxn) {

@@ -20,6 +20,39 @@ static void op_nop(Cpu *c, const Insn *i) {}
 static void op_clflush(Cpu *c, const Insn *i) { (void)mem_rd8(c, insn_ea(c, i)); }
 
 static void op_ud(Cpu *c, const Insn *i) { UD(c); }
+static void op_gp0(Cpu *c, const Insn *i) { GP0(c); }
+
+/* CLZERO (AMD; #UD on Intel): zero the 64-byte line holding DS:rAX (rAX by
+ * the address size), checked and written as a store. */
+static void op_clzero(Cpu *c, const Insn *i) {
+    static const uint8_t zero[64];
+    uint64_t off = c->gpr[RAX] & size_mask(i->asz) & ~63ull;
+    uint64_t a = off + c->segbase[i->seg];
+    if (c->mode != MODE_64) a = (uint32_t)a;
+    cpu_wr_bytes(c, a, zero, 64);
+}
+static int sel_clzero(const DecodeCtx *d, Insn *i) {
+    if (d->cpu->vendor != CPU_AMD) {
+        i->fn = op_ud;
+        return 1;
+    }
+    uint8_t s = SEG_DS;
+    for (unsigned k = 0; k < d->zi->raw.prefix_count; k++)
+        switch (d->zi->raw.prefixes[k].value) {
+        case 0x26: s = SEG_ES; break;
+        case 0x2e: s = SEG_CS; break;
+        case 0x36: s = SEG_SS; break;
+        case 0x3e: s = SEG_DS; break;
+        case 0x64: s = SEG_FS; break;
+        case 0x65: s = SEG_GS; break;
+        default: break;
+        }
+    i->mseg = s == SEG_SS ? SEG_DS : s; /* a bad address is #GP even through SS (host) */
+    i->seg = (d->mode != MODE_64 || s == SEG_FS || s == SEG_GS) ? s : SEG_NONE;
+    /* outside 64-bit mode CS is a code segment, never writable */
+    i->fn = (d->mode != MODE_64 && s == SEG_CS) ? op_gp0 : op_clzero;
+    return 1;
+}
 
 /* ---- flags ---- */
 
@@ -127,7 +160,17 @@ static void op_salc(Cpu *c, const Insn *i) { reg_set(c, 0, 1, flag_cf(c) ? 0xff 
         i->fn = handler;                                                                           \
         return 1;                                                                                  \
     }
-SEL_FN(sel_nop, op_nop)
+/* 0F 0D with a register operand (mod = 11: Zydis' NOP r, r): AMD reserves
+ * it (#UD, Zen 1 and Zen 5); Intel executes it as a NOP. */
+static int sel_nop(const DecodeCtx *d, Insn *i) {
+    const ZydisDecodedInstruction *zi = d->zi;
+    if (d->cpu->vendor == CPU_AMD && zi->opcode_map == ZYDIS_OPCODE_MAP_0F && zi->opcode == 0x0d &&
+        zi->raw.modrm.mod == 3)
+        i->fn = op_ud;
+    else
+        i->fn = op_nop;
+    return 1;
+}
 SEL_FN(sel_ud, op_ud)
 SEL_FN(sel_clc, op_clc)
 SEL_FN(sel_stc, op_stc)
@@ -147,7 +190,13 @@ SEL_FN(sel_rdtscp, op_rdtscp)
 
 static int sel_clflush(const DecodeCtx *d, Insn *i) {
     if (i->k[0] != K_MEM) return 0;
-    i->fn = op_clflush;
+    /* CLWB arrived with Zen 2 (still family 17h); the modelled 17h CPU is
+     * Zen 1 (model 01h), which raises #UD. CPUID 7.0:EBX[24] agrees. */
+    if (d->zi->mnemonic == ZYDIS_MNEMONIC_CLWB && d->cpu->vendor == CPU_AMD &&
+        d->cpu->family == CPU_FAMILY_ZEN1)
+        i->fn = op_ud;
+    else
+        i->fn = op_clflush;
     return 1;
 }
 
@@ -230,6 +279,7 @@ FAMILY_TABLE(misc_ops) = {
     {ZYDIS_MNEMONIC_CLFLUSH, 0, sel_clflush, "misc"},
     {ZYDIS_MNEMONIC_CLFLUSHOPT, 0, sel_clflush, "misc"},
     {ZYDIS_MNEMONIC_CLWB, 0, sel_clflush, "misc"},
+    {ZYDIS_MNEMONIC_CLZERO, 0, sel_clzero, "misc"},
     {ZYDIS_MNEMONIC_CLC, 0, sel_clc, "misc"},
     {ZYDIS_MNEMONIC_STC, 0, sel_stc, "misc"},
     {ZYDIS_MNEMONIC_CMC, 0, sel_cmc, "misc"},

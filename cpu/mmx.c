@@ -5,7 +5,8 @@
  *   PSLL/PSRL (W D Q) and PSRA (W D) by mm/m64 or imm8, PACKSSWB PACKSSDW
  *   PACKUSWB, PUNPCKL/H (BW WD DQ), PAVGB PAVGW PMINUB PMAXUB PMINSW PMAXSW
  *   PSADBW PMOVMSKB PSHUFW PINSRW PEXTRW MASKMOVQ, CVTPI2PS CVTPS2PI
- *   CVTTPS2PI CVTPI2PD CVTPD2PI CVTTPD2PI, EMMS.
+ *   CVTTPS2PI CVTPI2PD CVTPD2PI CVTTPD2PI, EMMS; SSSE3 PABSB/W/D PSIGNB/W/D
+ *   PMADDUBSW PMULHRSW PHADDW/D/SW PHSUBW/D/SW PSHUFB PALIGNR.
  * Mnemonics shared with SSE (MOVD, PADDB, ...) are registered by the SSE
  * family files, whose selectors hand forms with an MMX operand to
  * mmx_select; this file registers the MMX-only ones.
@@ -141,6 +142,51 @@ UNPACK_OPS(X)
 SHIFT_OPS(X)
 #undef X
 
+/* SSSE3 (cpu/sse3.c has the XMM forms): the host instruction on the low
+ * halves of host XMM registers. */
+#define X(n, M)                                                                                    \
+    SSE_ASM_BIN(x_##n, #n)                                                                         \
+    static inline uint64_t f_##n(uint64_t a, uint64_t b) { return Q(x_##n(V(a), V(b))); }          \
+    MMX_BIN(op_##n, f_##n, rd64)
+SSE_SSSE3_LANE_OPS(X)
+#undef X
+#define X(n, M)                                                                                    \
+    SSE_ASM_BIN(x_##n, #n)                                                                         \
+    static inline uint64_t f_##n(uint64_t a, uint64_t b) {                                         \
+        __m128i v = _mm_unpacklo_epi64(V(a), V(b));                                                \
+        return Q(x_##n(v, v));                                                                     \
+    }                                                                                              \
+    MMX_BIN(op_##n, f_##n, rd64)
+SSE_SSSE3_HORIZ_OPS(X)
+#undef X
+/* PSHUFB mm: index bits 2:0 select (bit 7 zeroes); bit 3 is ignored, so it
+ * is cleared before the 16-byte shuffle of the zero-extended operand. */
+SSE_ASM_BIN(x_pshufb, "pshufb")
+static inline uint64_t f_pshufb(uint64_t a, uint64_t b) {
+    return Q(x_pshufb(V(a), V(b & 0x8787878787878787ull)));
+}
+MMX_BIN(op_pshufb, f_pshufb, rd64)
+/* PALIGNR mm, mm/m64, imm8: bytes imm8.. of dst:src (16 bytes), zeros past
+ * the end. */
+static inline uint64_t palignr(uint64_t a, uint64_t b, unsigned n) {
+    if (n >= 16) return 0;
+    if (n >= 8) return a >> (8 * (n - 8));
+    return n ? b >> (8 * n) | a << (64 - 8 * n) : b;
+}
+static void op_palignr_rr(Cpu *c, const Insn *i) {
+    mmx_check(c);
+    uint64_t r = palignr(mm_get(c, i->r[0]), mm_get(c, i->r[1]), i->imm & 0xff);
+    mmx_enter(c);
+    mm_put(c, i->r[0], r);
+}
+static void op_palignr_rm(Cpu *c, const Insn *i) {
+    mmx_check(c);
+    uint64_t b = mem_rd64(c, insn_ea(c, i));
+    uint64_t r = palignr(mm_get(c, i->r[0]), b, i->imm & 0xff);
+    mmx_enter(c);
+    mm_put(c, i->r[0], r);
+}
+
 typedef struct MmxForm {
     uint16_t mnem;
     Handler rr, rm, ri;
@@ -157,6 +203,9 @@ static const MmxForm bin_forms[] = {
 #undef X
 #define X(n, M, intr) {ZYDIS_MNEMONIC_##M, op_##n##_rr, op_##n##_rm, op_##n##_ri},
             SHIFT_OPS(X)
+#undef X
+#define X(n, M) {ZYDIS_MNEMONIC_##M, op_##n##_rr, op_##n##_rm, NULL},
+                SSE_SSSE3_LANE_OPS(X) SSE_SSSE3_HORIZ_OPS(X) X(pshufb, PSHUFB)
 #undef X
 };
 
@@ -487,6 +536,15 @@ int mmx_select(const DecodeCtx *d, Insn *i) {
             i->fn = op_pinsrw_r;
         else if (sse_op_mem(d, i, 1))
             i->fn = op_pinsrw_m;
+        else
+            return 0;
+        return 1;
+    case ZYDIS_MNEMONIC_PALIGNR:
+        if (d->nexp != 3 || !mmx_op(d, i, 0) || i->k[2] != K_IMM) return 0;
+        if (mmx_op(d, i, 1))
+            i->fn = op_palignr_rr;
+        else if (sse_op_mem(d, i, 1))
+            i->fn = op_palignr_rm;
         else
             return 0;
         return 1;

@@ -2,11 +2,15 @@
  * IDIV. One handler per (form x size).
  *
  * Flags: MUL/IMUL set CF = OF = "the result does not fit the destination"
- * (SDM). SF, ZF, AF, PF are undefined; they are set as measured on the
- * development host (Intel; the tests compare them only with RS_UNDEF=1):
- * SF = sign of the low half (the destination for IMUL r, r/m), ZF = AF = 0,
- * PF = parity of the low byte. DIV/IDIV leave all flags unchanged (all are
- * undefined; the host leaves them).
+ * (SDM). SF, ZF, AF, PF, and all six flags after DIV/IDIV, are undefined;
+ * they follow the modelled vendor (handlers chosen at decode time;
+ * docs/vendors.md "Undefined flags"):
+ *   Intel (measured on family 6 model 0xa7): MUL/IMUL set SF = sign of the
+ *   low half (the destination for IMUL r, r/m), ZF = AF = 0, PF = parity of
+ *   the low byte; DIV/IDIV leave all flags unchanged.
+ *   AMD (measured on family 17h; the family 1Ah evidence agrees): MUL/IMUL
+ *   leave SF, ZF, AF, PF unchanged; DIV/IDIV leave CF and OF unchanged and
+ *   set SF = ZF = PF = 0, AF = 1.
  *
  * DIV/IDIV raise #DE for a zero divisor and for a quotient that does not fit
  * (IDIV of the most negative dividend by -1 included) before writing any
@@ -16,7 +20,11 @@
 
 #define ALWAYS static inline __attribute__((always_inline))
 
-ALWAYS void mul_flags(Cpu *c, unsigned sz, uint64_t lo, int ovf) {
+ALWAYS void mul_flags(Cpu *c, unsigned sz, uint64_t lo, int ovf, int amd) {
+    if (amd) {
+        flags_put(c, F_CF | F_OF, ovf ? (F_CF | F_OF) : 0);
+        return;
+    }
     uint64_t fl = (ovf ? (F_CF | F_OF) : 0) | ((lo & sign_bit(sz)) ? F_SF : 0) |
                   (__builtin_parity((unsigned)(lo & 0xff)) ? 0 : F_PF);
     /* All six arithmetic flags are replaced: no need to materialise. */
@@ -26,7 +34,7 @@ ALWAYS void mul_flags(Cpu *c, unsigned sz, uint64_t lo, int ovf) {
 
 /* ---- one-operand MUL / IMUL: rDX:rAX = rAX * src (AX = AL * src) ---- */
 
-ALWAYS void mul1(Cpu *c, unsigned sz, uint64_t src, int sgn) {
+ALWAYS void mul1(Cpu *c, unsigned sz, uint64_t src, int sgn, int amd) {
     uint64_t a = reg_get(c, GPR_OFF(RAX), sz);
     uint64_t lo, hi;
     int ovf;
@@ -62,22 +70,30 @@ ALWAYS void mul1(Cpu *c, unsigned sz, uint64_t src, int sgn) {
         reg_set(c, GPR_OFF(RAX), sz, lo);
         reg_set(c, GPR_OFF(RDX), sz, hi);
     }
-    mul_flags(c, sz, lo, ovf);
+    mul_flags(c, sz, lo, ovf, amd);
 }
 
-#define MUL1_SIZE(SZ)                                                                              \
-    static void mul_r##SZ(Cpu *c, const Insn *i) { mul1(c, SZ, reg_get(c, i->r[0], SZ), 0); }      \
-    static void mul_m##SZ(Cpu *c, const Insn *i) { mul1(c, SZ, mem_rd(c, insn_ea(c, i), SZ), 0); } \
-    static void imul1_r##SZ(Cpu *c, const Insn *i) { mul1(c, SZ, reg_get(c, i->r[0], SZ), 1); }    \
-    static void imul1_m##SZ(Cpu *c, const Insn *i) { mul1(c, SZ, mem_rd(c, insn_ea(c, i), SZ), 1); }
-MUL1_SIZE(1)
-MUL1_SIZE(2)
-MUL1_SIZE(4)
-MUL1_SIZE(8)
+/* V: 0 Intel, 1 AMD; the handler names end in _i or _a. */
+#define MUL1_SIZE(SZ, V, X)                                                                        \
+    static void mul_r##SZ##X(Cpu *c, const Insn *i) {                                              \
+        mul1(c, SZ, reg_get(c, i->r[0], SZ), 0, V);                                                \
+    }                                                                                              \
+    static void mul_m##SZ##X(Cpu *c, const Insn *i) {                                              \
+        mul1(c, SZ, mem_rd(c, insn_ea(c, i), SZ), 0, V);                                           \
+    }                                                                                              \
+    static void imul1_r##SZ##X(Cpu *c, const Insn *i) {                                            \
+        mul1(c, SZ, reg_get(c, i->r[0], SZ), 1, V);                                                \
+    }                                                                                              \
+    static void imul1_m##SZ##X(Cpu *c, const Insn *i) {                                            \
+        mul1(c, SZ, mem_rd(c, insn_ea(c, i), SZ), 1, V);                                           \
+    }
+#define MUL1_SIZES(V, X) MUL1_SIZE(1, V, X) MUL1_SIZE(2, V, X) MUL1_SIZE(4, V, X) MUL1_SIZE(8, V, X)
+MUL1_SIZES(0, _i)
+MUL1_SIZES(1, _a)
 
 /* ---- IMUL r, r/m [, imm]: dest = truncated signed product ---- */
 
-ALWAYS void imul2(Cpu *c, const Insn *i, unsigned sz, uint64_t a, uint64_t b) {
+ALWAYS void imul2(Cpu *c, const Insn *i, unsigned sz, uint64_t a, uint64_t b, int amd) {
     uint64_t lo;
     int ovf;
     if (sz == 8) {
@@ -90,29 +106,29 @@ ALWAYS void imul2(Cpu *c, const Insn *i, unsigned sz, uint64_t a, uint64_t b) {
         ovf = sext(lo, sz) != p;
     }
     reg_set(c, i->r[0], sz, lo);
-    mul_flags(c, sz, lo, ovf);
+    mul_flags(c, sz, lo, ovf, amd);
 }
 
-#define IMUL2_SIZE(SZ)                                                                             \
-    static void imul_rr##SZ(Cpu *c, const Insn *i) {                                               \
-        imul2(c, i, SZ, reg_get(c, i->r[0], SZ), reg_get(c, i->r[1], SZ));                         \
+#define IMUL2_SIZE(SZ, V, X)                                                                       \
+    static void imul_rr##SZ##X(Cpu *c, const Insn *i) {                                            \
+        imul2(c, i, SZ, reg_get(c, i->r[0], SZ), reg_get(c, i->r[1], SZ), V);                      \
     }                                                                                              \
-    static void imul_rm##SZ(Cpu *c, const Insn *i) {                                               \
-        imul2(c, i, SZ, reg_get(c, i->r[0], SZ), mem_rd(c, insn_ea(c, i), SZ));                    \
+    static void imul_rm##SZ##X(Cpu *c, const Insn *i) {                                            \
+        imul2(c, i, SZ, reg_get(c, i->r[0], SZ), mem_rd(c, insn_ea(c, i), SZ), V);                 \
     }                                                                                              \
-    static void imul_rri##SZ(Cpu *c, const Insn *i) {                                              \
-        imul2(c, i, SZ, reg_get(c, i->r[1], SZ), i->imm &size_mask(SZ));                           \
+    static void imul_rri##SZ##X(Cpu *c, const Insn *i) {                                           \
+        imul2(c, i, SZ, reg_get(c, i->r[1], SZ), i->imm &size_mask(SZ), V);                        \
     }                                                                                              \
-    static void imul_rmi##SZ(Cpu *c, const Insn *i) {                                              \
-        imul2(c, i, SZ, mem_rd(c, insn_ea(c, i), SZ), i->imm &size_mask(SZ));                      \
+    static void imul_rmi##SZ##X(Cpu *c, const Insn *i) {                                           \
+        imul2(c, i, SZ, mem_rd(c, insn_ea(c, i), SZ), i->imm &size_mask(SZ), V);                   \
     }
-IMUL2_SIZE(2)
-IMUL2_SIZE(4)
-IMUL2_SIZE(8)
+#define IMUL2_SIZES(V, X) IMUL2_SIZE(2, V, X) IMUL2_SIZE(4, V, X) IMUL2_SIZE(8, V, X)
+IMUL2_SIZES(0, _i)
+IMUL2_SIZES(1, _a)
 
 /* ---- DIV / IDIV ---- */
 
-ALWAYS void div1(Cpu *c, unsigned sz, uint64_t d, int sgn) {
+ALWAYS void div1(Cpu *c, unsigned sz, uint64_t d, int sgn, int amd) {
     if (d == 0) cpu_fault_noerr(c, EXC_DE);
     uint64_t q, r;
     if (sz == 8) {
@@ -139,6 +155,7 @@ ALWAYS void div1(Cpu *c, unsigned sz, uint64_t d, int sgn) {
         }
         c->gpr[RAX] = q;
         c->gpr[RDX] = r;
+        if (amd) flags_put(c, F_SF | F_ZF | F_AF | F_PF, F_AF);
         return;
     }
     const unsigned w = sz * 8;
@@ -164,31 +181,46 @@ ALWAYS void div1(Cpu *c, unsigned sz, uint64_t d, int sgn) {
         reg_set(c, GPR_OFF(RAX), sz, q);
         reg_set(c, GPR_OFF(RDX), sz, r);
     }
+    if (amd) flags_put(c, F_SF | F_ZF | F_AF | F_PF, F_AF);
 }
 
-#define DIV_SIZE(SZ)                                                                               \
-    static void div_r##SZ(Cpu *c, const Insn *i) { div1(c, SZ, reg_get(c, i->r[0], SZ), 0); }      \
-    static void div_m##SZ(Cpu *c, const Insn *i) { div1(c, SZ, mem_rd(c, insn_ea(c, i), SZ), 0); } \
-    static void idiv_r##SZ(Cpu *c, const Insn *i) { div1(c, SZ, reg_get(c, i->r[0], SZ), 1); }     \
-    static void idiv_m##SZ(Cpu *c, const Insn *i) { div1(c, SZ, mem_rd(c, insn_ea(c, i), SZ), 1); }
-DIV_SIZE(1)
-DIV_SIZE(2)
-DIV_SIZE(4)
-DIV_SIZE(8)
-
-#define ROW4(N)                                                                                    \
-    {                                                                                              \
-        {N##_r1, N##_r2, N##_r4, N##_r8}, { N##_m1, N##_m2, N##_m4, N##_m8 }                       \
+#define DIV_SIZE(SZ, V, X)                                                                         \
+    static void div_r##SZ##X(Cpu *c, const Insn *i) {                                              \
+        div1(c, SZ, reg_get(c, i->r[0], SZ), 0, V);                                                \
+    }                                                                                              \
+    static void div_m##SZ##X(Cpu *c, const Insn *i) {                                              \
+        div1(c, SZ, mem_rd(c, insn_ea(c, i), SZ), 0, V);                                           \
+    }                                                                                              \
+    static void idiv_r##SZ##X(Cpu *c, const Insn *i) {                                             \
+        div1(c, SZ, reg_get(c, i->r[0], SZ), 1, V);                                                \
+    }                                                                                              \
+    static void idiv_m##SZ##X(Cpu *c, const Insn *i) {                                             \
+        div1(c, SZ, mem_rd(c, insn_ea(c, i), SZ), 1, V);                                           \
     }
-/* [MUL, IMUL, DIV, IDIV][reg, mem][size] */
-static const Handler onearg_tab[4][2][4] = {ROW4(mul), ROW4(imul1), ROW4(div), ROW4(idiv)};
-/* [rr, rm, rri, rmi][size 2,4,8] */
-static const Handler imul_tab[4][3] = {
-    {imul_rr2, imul_rr4, imul_rr8},
-    {imul_rm2, imul_rm4, imul_rm8},
-    {imul_rri2, imul_rri4, imul_rri8},
-    {imul_rmi2, imul_rmi4, imul_rmi8},
+#define DIV_SIZES(V, X) DIV_SIZE(1, V, X) DIV_SIZE(2, V, X) DIV_SIZE(4, V, X) DIV_SIZE(8, V, X)
+DIV_SIZES(0, _i)
+DIV_SIZES(1, _a)
+
+#define ROW4(N, X)                                                                                 \
+    {                                                                                              \
+        {N##_r1##X, N##_r2##X, N##_r4##X, N##_r8##X}, {                                            \
+            N##_m1##X, N##_m2##X, N##_m4##X, N##_m8##X                                             \
+        }                                                                                          \
+    }
+/* [Intel, AMD][MUL, IMUL, DIV, IDIV][reg, mem][size] */
+static const Handler onearg_tab[2][4][2][4] = {
+    {ROW4(mul, _i), ROW4(imul1, _i), ROW4(div, _i), ROW4(idiv, _i)},
+    {ROW4(mul, _a), ROW4(imul1, _a), ROW4(div, _a), ROW4(idiv, _a)},
 };
+#define IMUL_ROWS(X)                                                                               \
+    {                                                                                              \
+        {imul_rr2##X, imul_rr4##X, imul_rr8##X}, {imul_rm2##X, imul_rm4##X, imul_rm8##X},          \
+            {imul_rri2##X, imul_rri4##X, imul_rri8##X}, {                                          \
+            imul_rmi2##X, imul_rmi4##X, imul_rmi8##X                                               \
+        }                                                                                          \
+    }
+/* [Intel, AMD][rr, rm, rri, rmi][size 2,4,8] */
+static const Handler imul_tab[2][4][3] = {IMUL_ROWS(_i), IMUL_ROWS(_a)};
 
 static void op_lock_ud(Cpu *c, const Insn *i) { UD(c); }
 
@@ -198,6 +230,7 @@ static int reg_ok(const DecodeCtx *d, const Insn *i, int j) {
 
 static int sel_muldiv(const DecodeCtx *d, Insn *i) {
     int mnem = d->zi->mnemonic;
+    int amd = d->cpu->vendor == CPU_AMD; /* the vendor rule for undefined flags */
     unsigned sz = i->osz;
     if (sz != 1 && sz != 2 && sz != 4 && sz != 8) return 0;
     if (d->nexp == 1) {
@@ -206,7 +239,8 @@ static int sel_muldiv(const DecodeCtx *d, Insn *i) {
                   : mnem == ZYDIS_MNEMONIC_DIV  ? 2
                                                 : 3;
         if (!reg_ok(d, i, 0)) return 0;
-        i->fn = (i->flags & I_LOCK) ? op_lock_ud : onearg_tab[row][i->k[0] == K_MEM][size_idx(sz)];
+        i->fn =
+            (i->flags & I_LOCK) ? op_lock_ud : onearg_tab[amd][row][i->k[0] == K_MEM][size_idx(sz)];
         return 1;
     }
     if (mnem != ZYDIS_MNEMONIC_IMUL || sz == 1) return 0;
@@ -218,7 +252,7 @@ static int sel_muldiv(const DecodeCtx *d, Insn *i) {
         form = 2 + (i->k[1] == K_MEM);
     else
         return 0;
-    i->fn = (i->flags & I_LOCK) ? op_lock_ud : imul_tab[form][size_idx(sz) - 1];
+    i->fn = (i->flags & I_LOCK) ? op_lock_ud : imul_tab[amd][form][size_idx(sz) - 1];
     return 1;
 }
 

@@ -89,6 +89,12 @@ uint32_t sse_read_mxcsr(Cpu *c);
 uint32_t sse_mxcsr_mask(void);
 
 #define SSE_FP_EVAL(c, fn, a, b) (sse_all_masked(c) ? fn(a, b) : sse_fp_checked(c, fn, a, b))
+/* The same with the host deciding an unmasked exception (cpu/sse_xm.c): fn
+ * runs with the guest's MXCSR as it is; a host #XM becomes the guest's with
+ * the flags the hardware recorded. Exact for every exception and for
+ * multi-stage instructions (DPPS, DPPD, HADDPS...). */
+__m128i sse_fp_native(Cpu *c, SseFn fn, __m128i a, __m128i b);
+#define SSE_FP_EVAL_NATIVE(c, fn, a, b) (sse_all_masked(c) ? fn(a, b) : sse_fp_native(c, fn, a, b))
 
 /* --- generic "dst = fn(dst, src)" handlers -------------------------------- */
 /* Integer / bitwise / shuffle operations (no FP exceptions). fn(a, b) gets
@@ -115,6 +121,20 @@ uint32_t sse_mxcsr_mask(void);
         Xmm *d = XMM(c, i->r[0]);                                                                  \
         __m128i a = xld(d);                                                                        \
         xst(d, SSE_FP_EVAL(c, fn, a, b));                                                          \
+    }
+
+/* Floating-point operations through sse_fp_native. */
+#define SSE_FP_NATIVE_HANDLERS(name, fn, LOAD)                                                     \
+    static void name##_rr(Cpu *c, const Insn *i) {                                                 \
+        Xmm *d = XMM(c, i->r[0]);                                                                  \
+        __m128i a = xld(d), b = xld(XMM(c, i->r[1]));                                              \
+        xst(d, SSE_FP_EVAL_NATIVE(c, fn, a, b));                                                   \
+    }                                                                                              \
+    static void name##_rm(Cpu *c, const Insn *i) {                                                 \
+        __m128i b = sse_ld_##LOAD(c, i);                                                           \
+        Xmm *d = XMM(c, i->r[0]);                                                                  \
+        __m128i a = xld(d);                                                                        \
+        xst(d, SSE_FP_EVAL_NATIVE(c, fn, a, b));                                                   \
     }
 
 /* Casts between the integer vector type the generic code uses and the
@@ -204,6 +224,29 @@ static inline int sse_sel_forms(const DecodeCtx *d, Insn *i, const SseForm *t, s
     X(pcmpeqb, PCMPEQB, _mm_cmpeq_epi8) X(pcmpeqw, PCMPEQW, _mm_cmpeq_epi16)                \
     X(pcmpeqd, PCMPEQD, _mm_cmpeq_epi32) X(pcmpgtb, PCMPGTB, _mm_cmpgt_epi8)                \
     X(pcmpgtw, PCMPGTW, _mm_cmpgt_epi16) X(pcmpgtd, PCMPGTD, _mm_cmpgt_epi32)
+/* clang-format on */
+
+/* An operation that is one host instruction "insn src, dst" in inline asm
+ * (the guest's operand order; the host has SSE3, SSSE3 and SSE4.1, the
+ * compiler need not be told). fn(dst, src) -> new dst. */
+#define SSE_ASM_BIN(fn, insn)                                                                      \
+    static inline __m128i fn(__m128i a, __m128i b) {                                               \
+        __asm__(insn " %1, %0" : "+x"(a) : "x"(b));                                                \
+        return a;                                                                                  \
+    }
+
+/* SSSE3 operations that also have an MMX form (cpu/sse3.c, cpu/mmx.c):
+ * name, Zydis mnemonic. Lane-wise ones (the MMX form is the low 64 bits of
+ * the 128-bit operation on zero-extended operands) ... */
+/* clang-format off */
+#define SSE_SSSE3_LANE_OPS(X)                                                                \
+    X(pabsb, PABSB) X(pabsw, PABSW) X(pabsd, PABSD) X(psignb, PSIGNB) X(psignw, PSIGNW)      \
+    X(psignd, PSIGND) X(pmaddubsw, PMADDUBSW) X(pmulhrsw, PMULHRSW)
+/* ... and the horizontal ones (the MMX form is the low half of the 128-bit
+ * operation on dst:src packed into one register, used as both operands). */
+#define SSE_SSSE3_HORIZ_OPS(X)                                                               \
+    X(phaddw, PHADDW) X(phaddd, PHADDD) X(phaddsw, PHADDSW) X(phsubw, PHSUBW)                \
+    X(phsubd, PHSUBD) X(phsubsw, PHSUBSW)
 /* clang-format on */
 
 #endif

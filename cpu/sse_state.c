@@ -17,7 +17,7 @@
  * recomputed as "an unmasked exception flag is set" whenever FCW or FSW is
  * loaded; FLDCW, FLDENV and FWAIT raise #MF first when ES is set; non-empty
  * tags are derived from register contents (valid/zero/special), as FNSTENV
- * reports them. FIP/FDP/FOP/FCS/FDS are not tracked yet and read as 0. */
+ * reports them. FIP/FDP/FOP/FCS/FDS come from the x87 engine (x87.h). */
 #include "sse.h"
 
 /* ------------------------------------------------------------------ */
@@ -195,17 +195,25 @@ static void op_fnstsw_m(Cpu *c, const Insn *i) { mem_wr16(c, insn_ea(c, i), c->f
 static void op_fnstsw_ax(Cpu *c, const Insn *i) { reg_set(c, GPR_OFF(RAX), 2, c->fsw); }
 
 /* FNSTENV/FLDENV: 28-byte protected-mode image (14 bytes with a 16-bit
- * operand size). The pointer fields are not tracked: FIP/FOP/FDP store as
- * 0; the reserved upper halves store as 0xffff as on the host. */
+ * operand size), laid out as FNSAVE's header (x87_ld.c): the reserved upper
+ * halves store as 0xffff; FIP, FCS | FOP << 16, FDP, FDS (the 16-bit image:
+ * FIP, FCS, FDP, FDS as words, no FOP). FCS/FDS load as 0 on hosts that
+ * deprecate them (Intel), as there; AMD keeps them. */
+int x87_fcs_deprecated(void);
 static void op_fnstenv(Cpu *c, const Insn *i) {
     uint64_t a = insn_ea(c, i);
     uint16_t tw = ftw_full(c);
     if (i->flags & I_O16) {
-        uint16_t img[7] = {c->fcw, c->fsw, tw, 0, 0, 0, 0};
+        uint16_t img[7] = {c->fcw, c->fsw, tw, (uint16_t)c->fip, c->fcs, (uint16_t)c->fdp, c->fds};
         cpu_wr_bytes(c, a, img, sizeof img);
     } else {
-        uint32_t img[7] = {0xffff0000u | c->fcw, 0xffff0000u | c->fsw, 0xffff0000u | tw, 0, 0, 0,
-                           0xffff0000u};
+        uint32_t img[7] = {0xffff0000u | c->fcw,
+                           0xffff0000u | c->fsw,
+                           0xffff0000u | tw,
+                           (uint32_t)c->fip,
+                           c->fcs | (uint32_t)(c->fop & 0x7ff) << 16,
+                           (uint32_t)c->fdp,
+                           0xffff0000u | c->fds};
         cpu_wr_bytes(c, a, img, sizeof img);
     }
     c->fcw |= 0x3f; /* FNSTENV masks all x87 exceptions afterwards */
@@ -214,20 +222,30 @@ static void op_fnstenv(Cpu *c, const Insn *i) {
 static void op_fldenv(Cpu *c, const Insn *i) {
     fpu_wait(c);
     uint64_t a = insn_ea(c, i);
-    uint16_t cw, sw, tw;
+    uint16_t cw, sw, tw, fcs, fds, fop = 0;
+    uint32_t fip, fdp;
     if (i->flags & I_O16) {
         uint16_t img[7];
         cpu_rd_bytes(c, a, img, sizeof img);
         cw = img[0], sw = img[1], tw = img[2];
+        fip = img[3], fcs = img[4], fdp = img[5], fds = img[6];
     } else {
         uint32_t img[7];
         cpu_rd_bytes(c, a, img, sizeof img);
         cw = (uint16_t)img[0], sw = (uint16_t)img[1], tw = (uint16_t)img[2];
+        fip = img[3], fcs = (uint16_t)img[4], fop = (uint16_t)((img[4] >> 16) & 0x7ff);
+        fdp = img[5], fds = (uint16_t)img[6];
     }
     c->fcw = fcw_norm(cw);
     c->fsw = sw;
     fsw_fix(c);
     ftw_load_full(c, tw);
+    int dep = x87_fcs_deprecated();
+    c->fip = fip;
+    c->fdp = fdp;
+    c->fop = fop;
+    c->fcs = dep ? 0 : fcs;
+    c->fds = dep ? 0 : fds;
 }
 
 /* ------------------------------------------------------------------ */
@@ -255,13 +273,19 @@ static void op_fxsave(Cpu *c, const Insn *i) {
     for (unsigned k = 0; k < 8; k++)
         memcpy(img + FX_ST + 16 * k, c->st[(top + k) & 7], 10);
     /* last x87 instruction: opcode and pointers (64-bit layout for
-     * FXSAVE64, selector:offset pairs otherwise) */
-    memcpy(img + 6, &c->fop, 2);
-    if (i->mnem == ZYDIS_MNEMONIC_FXSAVE64) {
+     * FXSAVE64, selector:offset pairs otherwise). AMD (Zen 1, Zen 5, in
+     * user mode whatever CPUID 8000_0008:EBX[2] XSaveErPtr says) stores them
+     * only while FSW.ES is set and zeros otherwise; FNSAVE/FNSTENV always
+     * store them. */
+    if (c->vendor == CPU_AMD && !(c->fsw & FSW_ES)) {
+        /* the image is zeroed */
+    } else if (i->mnem == ZYDIS_MNEMONIC_FXSAVE64) {
+        memcpy(img + 6, &c->fop, 2);
         memcpy(img + 8, &c->fip, 8);
         memcpy(img + 16, &c->fdp, 8);
     } else {
         uint32_t ip = (uint32_t)c->fip, dp = (uint32_t)c->fdp;
+        memcpy(img + 6, &c->fop, 2);
         memcpy(img + 8, &ip, 4);
         memcpy(img + 12, &c->fcs, 2);
         memcpy(img + 16, &dp, 4);
@@ -301,12 +325,14 @@ static void op_fxrstor(Cpu *c, const Insn *i) {
     if (i->mnem == ZYDIS_MNEMONIC_FXRSTOR64) {
         memcpy(&c->fip, img + 8, 8);
         memcpy(&c->fdp, img + 16, 8);
+        c->fcs = c->fds = 0; /* the 64-bit image has no selectors */
     } else {
         uint32_t ip, dp;
         memcpy(&ip, img + 8, 4);
         memcpy(&c->fcs, img + 12, 2);
         memcpy(&dp, img + 16, 4);
         memcpy(&c->fds, img + 20, 2);
+        if (x87_fcs_deprecated()) c->fcs = c->fds = 0;
         c->fip = ip;
         c->fdp = dp;
     }

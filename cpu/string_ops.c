@@ -47,11 +47,12 @@ ALWAYS int64_t s_delta(Cpu *c, unsigned size) {
     return (c->rflags & F_DF) ? -(int64_t)size : (int64_t)size;
 }
 
-/* The host CPU (the oracle: GenuineIntel here) zero-extends these registers
- * when a 32-bit address size REP starts, before any iteration (so also with
- * ECX = 0 or a fault in the first one): RCX always, plus RSI/RDI for MOVS and
- * RDI for STOS; LODS, CMPS and SCAS leave the pointers alone until they
- * advance them. */
+/* Intel zero-extends these registers when a 32-bit address size REP starts,
+ * before any iteration (so also with ECX = 0 or a fault in the first one):
+ * RCX always, plus RSI/RDI for MOVS and RDI for STOS; LODS, CMPS and SCAS
+ * leave the pointers alone until they advance them. AMD (Zen 1, Zen 5) does
+ * not: a register changes (and loses its upper half) only when an iteration
+ * writes it, so ECX = 0 leaves RCX/RSI/RDI whole ("z" = 0 below). */
 static void rep_a32_start(Cpu *c, unsigned asz, int si, int di) {
     if (asz != 4) return;
     c->gpr[RCX] = (uint32_t)c->gpr[RCX];
@@ -230,20 +231,20 @@ static void stos_run(Cpu *c, const Insn *i, unsigned size, int a64, uint64_t cx)
 
 /* ---- handlers ---- */
 
-ALWAYS void rep_movs(Cpu *c, const Insn *i, unsigned size, int a64) {
-    if (!a64) rep_a32_start(c, i->asz, 1, 1);
+ALWAYS void rep_movs(Cpu *c, const Insn *i, unsigned size, int a64, int z) {
+    if (!a64 && z) rep_a32_start(c, i->asz, 1, 1);
     uint64_t cx = s_get(c, a64, i->asz, RCX);
     if (likely(cx)) movs_run(c, i, size, a64, cx);
 }
 
-ALWAYS void rep_stos(Cpu *c, const Insn *i, unsigned size, int a64) {
-    if (!a64) rep_a32_start(c, i->asz, 0, 1);
+ALWAYS void rep_stos(Cpu *c, const Insn *i, unsigned size, int a64, int z) {
+    if (!a64 && z) rep_a32_start(c, i->asz, 0, 1);
     uint64_t cx = s_get(c, a64, i->asz, RCX);
     if (likely(cx)) stos_run(c, i, size, a64, cx);
 }
 
-ALWAYS void rep_lods(Cpu *c, const Insn *i, unsigned size, int a64) {
-    if (!a64) rep_a32_start(c, i->asz, 0, 0);
+ALWAYS void rep_lods(Cpu *c, const Insn *i, unsigned size, int a64, int z) {
+    if (!a64 && z) rep_a32_start(c, i->asz, 0, 0);
     uint64_t cx = s_get(c, a64, i->asz, RCX);
     int64_t d = s_delta(c, size);
     while (cx) {
@@ -313,7 +314,7 @@ static const uint8_t *view_run(Cpu *c, uint64_t lo, uint64_t first, unsigned byt
  * after each compare, then the loop stops when ZF no longer matches. Runs of
  * elements within one source and one destination page are compared in host
  * memory; registers are updated after each run. The flags are recorded only
- * when the loop ends: on a fault part-way the host shows the flags from
+ * when the loop ends: on a fault part-way Intel shows the flags from
  * before the instruction. */
 static void cmp_rep_run(Cpu *c, const Insn *i, unsigned size, int a64, int want_eq, int scas) {
     const unsigned asz = i->asz;
@@ -324,7 +325,13 @@ static void cmp_rep_run(Cpu *c, const Insn *i, unsigned size, int a64, int want_
     uint64_t a = 0, b = 0;
     enum { BOUNCE = 256 }; /* bytes copied per run when the TLB misses */
     uint8_t bs[BOUNCE], bd[BOUNCE];
+    /* AMD writes RFLAGS at every iteration: a fault in a later one leaves
+     * the flags of the last compare done (Intel leaves them unchanged). */
+    const int amd = c->vendor == CPU_AMD;
+    int any = 0;
     while (cx) {
+        if (amd && any) lf_set(c, LF_SUB, size, a - b, a, b);
+        any = 1;
         uint64_t si = s_get(c, a64, asz, RSI), di = s_get(c, a64, asz, RDI);
         uint64_t sa = s_lin(c, a64, asz, i->seg, si), da = s_lin(c, a64, asz, i->aux2, di);
         uint64_t n = min64(page_elems(da, size, back), cx);
@@ -364,8 +371,8 @@ static void cmp_rep_run(Cpu *c, const Insn *i, unsigned size, int a64, int want_
     lf_set(c, LF_SUB, size, a - b, a, b);
 }
 
-ALWAYS void rep_cmp(Cpu *c, const Insn *i, unsigned size, int a64, int want_eq, int scas) {
-    if (!a64) rep_a32_start(c, i->asz, 0, 0);
+ALWAYS void rep_cmp(Cpu *c, const Insn *i, unsigned size, int a64, int z, int want_eq, int scas) {
+    if (!a64 && z) rep_a32_start(c, i->asz, 0, 0);
     if (s_get(c, a64, i->asz, RCX)) cmp_rep_run(c, i, size, a64, want_eq, scas);
 }
 
@@ -381,35 +388,64 @@ ALWAYS void scas_single(Cpu *c, const Insn *i, unsigned size, int a64) {
 }
 
 /* One handler per (operation, repeat kind, addressing, element size). */
+#define GEN_REP(sz, A, Z, tag)                                                                     \
+    static void op_rep_movs##sz##tag(Cpu *c, const Insn *i) { rep_movs(c, i, sz, A, Z); }          \
+    static void op_rep_stos##sz##tag(Cpu *c, const Insn *i) { rep_stos(c, i, sz, A, Z); }          \
+    static void op_rep_lods##sz##tag(Cpu *c, const Insn *i) { rep_lods(c, i, sz, A, Z); }          \
+    static void op_repe_cmps##sz##tag(Cpu *c, const Insn *i) { rep_cmp(c, i, sz, A, Z, 1, 0); }    \
+    static void op_repne_cmps##sz##tag(Cpu *c, const Insn *i) { rep_cmp(c, i, sz, A, Z, 0, 0); }   \
+    static void op_repe_scas##sz##tag(Cpu *c, const Insn *i) { rep_cmp(c, i, sz, A, Z, 1, 1); }    \
+    static void op_repne_scas##sz##tag(Cpu *c, const Insn *i) { rep_cmp(c, i, sz, A, Z, 0, 1); }
 #define GEN_SZ(sz, A, tag)                                                                         \
     static void op_movs##sz##tag(Cpu *c, const Insn *i) { movs_one(c, i, sz, A, s_delta(c, sz)); } \
     static void op_stos##sz##tag(Cpu *c, const Insn *i) { stos_one(c, i, sz, A, s_delta(c, sz)); } \
     static void op_lods##sz##tag(Cpu *c, const Insn *i) { lods_one(c, i, sz, A, s_delta(c, sz)); } \
     static void op_cmps##sz##tag(Cpu *c, const Insn *i) { cmps_single(c, i, sz, A); }              \
     static void op_scas##sz##tag(Cpu *c, const Insn *i) { scas_single(c, i, sz, A); }              \
-    static void op_rep_movs##sz##tag(Cpu *c, const Insn *i) { rep_movs(c, i, sz, A); }             \
-    static void op_rep_stos##sz##tag(Cpu *c, const Insn *i) { rep_stos(c, i, sz, A); }             \
-    static void op_rep_lods##sz##tag(Cpu *c, const Insn *i) { rep_lods(c, i, sz, A); }             \
-    static void op_repe_cmps##sz##tag(Cpu *c, const Insn *i) { rep_cmp(c, i, sz, A, 1, 0); }       \
-    static void op_repne_cmps##sz##tag(Cpu *c, const Insn *i) { rep_cmp(c, i, sz, A, 0, 0); }      \
-    static void op_repe_scas##sz##tag(Cpu *c, const Insn *i) { rep_cmp(c, i, sz, A, 1, 1); }       \
-    static void op_repne_scas##sz##tag(Cpu *c, const Insn *i) { rep_cmp(c, i, sz, A, 0, 1); }
+    GEN_REP(sz, A, 1, tag)
 
 #define GEN_A(A, tag) GEN_SZ(1, A, tag) GEN_SZ(2, A, tag) GEN_SZ(4, A, tag) GEN_SZ(8, A, tag)
 GEN_A(1, _a64)
 GEN_A(0, _ax)
+/* AMD, 32/16-bit addressing: repeated forms without the start-time
+ * zero-extension (the single forms are the _ax ones). */
+#define GEN_AZ                                                                                     \
+    GEN_REP(1, 0, 0, _az) GEN_REP(2, 0, 0, _az) GEN_REP(4, 0, 0, _az) GEN_REP(8, 0, 0, _az)
+GEN_AZ
+#define op_movs1_az op_movs1_ax
+#define op_movs2_az op_movs2_ax
+#define op_movs4_az op_movs4_ax
+#define op_movs8_az op_movs8_ax
+#define op_stos1_az op_stos1_ax
+#define op_stos2_az op_stos2_ax
+#define op_stos4_az op_stos4_ax
+#define op_stos8_az op_stos8_ax
+#define op_lods1_az op_lods1_ax
+#define op_lods2_az op_lods2_ax
+#define op_lods4_az op_lods4_ax
+#define op_lods8_az op_lods8_ax
+#define op_cmps1_az op_cmps1_ax
+#define op_cmps2_az op_cmps2_ax
+#define op_cmps4_az op_cmps4_ax
+#define op_cmps8_az op_cmps8_ax
+#define op_scas1_az op_scas1_ax
+#define op_scas2_az op_scas2_ax
+#define op_scas4_az op_scas4_ax
+#define op_scas8_az op_scas8_ax
 
-/* [repeat kind: 0 none, 1 REP/REPE, 2 REPNE][0: 64-bit addressing, 1: other][size index] */
+/* [repeat kind: 0 none, 1 REP/REPE, 2 REPNE]
+ * [0: 64-bit addressing, 1: other (Intel), 2: other (AMD)][size index] */
 /* clang-format off */
 #define TAB(op, r)                                                                                 \
     {{op_##r##op##1_a64, op_##r##op##2_a64, op_##r##op##4_a64, op_##r##op##8_a64},                 \
-     {op_##r##op##1_ax, op_##r##op##2_ax, op_##r##op##4_ax, op_##r##op##8_ax}}
+     {op_##r##op##1_ax, op_##r##op##2_ax, op_##r##op##4_ax, op_##r##op##8_ax},                     \
+     {op_##r##op##1_az, op_##r##op##2_az, op_##r##op##4_az, op_##r##op##8_az}}
 /* clang-format on */
-static const Handler movs_tab[3][2][4] = {TAB(movs, ), TAB(movs, rep_), TAB(movs, rep_)};
-static const Handler stos_tab[3][2][4] = {TAB(stos, ), TAB(stos, rep_), TAB(stos, rep_)};
-static const Handler lods_tab[3][2][4] = {TAB(lods, ), TAB(lods, rep_), TAB(lods, rep_)};
-static const Handler cmps_tab[3][2][4] = {TAB(cmps, ), TAB(cmps, repe_), TAB(cmps, repne_)};
-static const Handler scas_tab[3][2][4] = {TAB(scas, ), TAB(scas, repe_), TAB(scas, repne_)};
+static const Handler movs_tab[3][3][4] = {TAB(movs, ), TAB(movs, rep_), TAB(movs, rep_)};
+static const Handler stos_tab[3][3][4] = {TAB(stos, ), TAB(stos, rep_), TAB(stos, rep_)};
+static const Handler lods_tab[3][3][4] = {TAB(lods, ), TAB(lods, rep_), TAB(lods, rep_)};
+static const Handler cmps_tab[3][3][4] = {TAB(cmps, ), TAB(cmps, repe_), TAB(cmps, repne_)};
+static const Handler scas_tab[3][3][4] = {TAB(scas, ), TAB(scas, repe_), TAB(scas, repne_)};
 
 /* INS/OUTS: I/O-privilege check (CPL > IOPL: #GP(0); no TSS I/O bitmap is
  * modelled, so it denies as Linux's does without ioperm); there are no ports
@@ -474,7 +510,8 @@ static int str_setup(const DecodeCtx *d, Insn *i, int cmp_kind) {
     static int sel_##name(const DecodeCtx *d, Insn *i) {                                           \
         int rk = str_setup(d, i, cmpk);                                                            \
         if (rk < 0) return 0;                                                                      \
-        i->fn = tab[rk][i->asz == 8 ? 0 : 1][size_idx(i->osz)];                                    \
+        int at = i->asz == 8 ? 0 : d->cpu->vendor == CPU_AMD ? 2 : 1;                              \
+        i->fn = tab[rk][at][size_idx(i->osz)];                                                     \
         return 1;                                                                                  \
     }
 SEL(movs, movs_tab, 0)

@@ -52,6 +52,33 @@ static uint64_t read_desc(Cpu *c, uint16_t sel, uint64_t *addr_out) {
     return d;
 }
 
+/* The descriptor a selector names, for the instructions that test one
+ * without faulting (LAR, LSL, VERR, VERW): 0 for a null selector (GDT
+ * index 0), an LDT selector with no LDT loaded, or one past its table's
+ * limit; else d[0] = the 8 bytes and 1, or, for a system descriptor in
+ * IA-32e mode (16 bytes there), 2 with its upper half in d[1] when that is
+ * inside the table too. Reading the table itself can still fault (#PF), as
+ * on hardware. */
+int cpu_desc_probe(Cpu *c, uint16_t sel, uint64_t d[2]) {
+    uint64_t base;
+    uint32_t limit;
+    if (sel & 4) {
+        if (!(c->seg[SEG_LDTR].sel & 0xfffc)) return 0;
+        base = c->seg[SEG_LDTR].base;
+        limit = c->seg[SEG_LDTR].limit;
+    } else {
+        if (!(sel & 0xfffc)) return 0;
+        base = c->gdtr.base;
+        limit = c->gdtr.limit;
+    }
+    uint32_t off = sel & 0xfff8u;
+    if (off + 7u > limit) return 0;
+    sys_read(c, base + off, &d[0], 8);
+    if ((d[0] & (1ull << 44)) || !(c->efer & EFER_LMA) || off + 15u > limit) return 1;
+    sys_read(c, base + off + 8, &d[1], 8);
+    return 2;
+}
+
 static void recompute_segbase(Cpu *c) {
     for (int s = 0; s < 6; s++)
         c->segbase[s] = (c->mode == MODE_64 && s < SEG_FS) ? 0 : c->seg[s].base;

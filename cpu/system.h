@@ -8,6 +8,7 @@ void cpu_load_tr(Cpu *c, uint16_t sel);
 void cpu_iret(Cpu *c, unsigned osz);
 void cpu_set_flat_cs(Cpu *c, uint16_t sel, int l, int dpl);
 void cpu_set_flat_ss(Cpu *c, uint16_t sel, int dpl);
+int cpu_desc_probe(Cpu *c, uint16_t sel, uint64_t d[2]); /* LAR/LSL/VERR/VERW */
 void cpuid_query(Cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]);
 int system_sel_pushpop_seg(const DecodeCtx *d, Insn *i);
 int system_sel_mov_seg(const DecodeCtx *d, Insn *i);

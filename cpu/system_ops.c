@@ -346,6 +346,28 @@ static void op_monitor(Cpu *c, const Insn *i) {
     cpu_unimplemented(c, i, "MONITOR/MWAIT at CPL 0");
 }
 
+/* MONITORX/MWAITX (AMD, any CPL; #UD on Intel): there is one CPU and no
+ * other writer, so the monitor is never armed and MWAITX returns at once (a
+ * wake-up the instruction allows). As the AMD CPUs (Zen 1, Zen 5) do:
+ * MONITORX raises #GP(0) when ECX (extensions) is nonzero and does not check
+ * the address in RAX (unmapped and non-canonical addresses do not fault);
+ * MWAITX raises #GP(0) when RCX (ECX outside 64-bit mode) has bits other
+ * than 0 (interrupt break event) and 1 (timer in EBX). */
+static void op_monitorx(Cpu *c, const Insn *i) {
+    if ((uint32_t)c->gpr[RCX] != 0) GP0(c);
+}
+static void op_mwaitx(Cpu *c, const Insn *i) {
+    uint64_t ext = c->mode == MODE_64 ? c->gpr[RCX] : (uint32_t)c->gpr[RCX];
+    if (ext & ~3ull) GP0(c);
+}
+static int sel_monitorx(const DecodeCtx *d, Insn *i) {
+    if (d->cpu->vendor != CPU_AMD)
+        i->fn = op_monitor;
+    else
+        i->fn = d->zi->mnemonic == ZYDIS_MNEMONIC_MONITORX ? op_monitorx : op_mwaitx;
+    return 1;
+}
+
 /* ---- segment registers ---- */
 
 static void op_mov_to_seg(Cpu *c, const Insn *i) {
@@ -494,7 +516,7 @@ FAMILY_TABLE(system_ops) = {
     {ZYDIS_MNEMONIC_XGETBV, 0, sel_xgetbv, "system"},
     {ZYDIS_MNEMONIC_MONITOR, 0, sel_monitor, "system"},
     {ZYDIS_MNEMONIC_MWAIT, 0, sel_monitor, "system"},
-    {ZYDIS_MNEMONIC_MONITORX, 0, sel_monitor, "system"},
-    {ZYDIS_MNEMONIC_MWAITX, 0, sel_monitor, "system"},
+    {ZYDIS_MNEMONIC_MONITORX, 0, sel_monitorx, "system"},
+    {ZYDIS_MNEMONIC_MWAITX, 0, sel_monitorx, "system"},
     {0},
 };

@@ -327,8 +327,10 @@ X87_LD(8, {
 X87_LD(10, cpu_rd_bytes(c, a, buf, 10))
 
 /* Memory destinations. Some unmasked exceptions (invalid operation, stack
- * underflow, overflow/underflow of the narrowed value) suppress the store,
- * and then the hardware does not touch memory at all (no #PF either). So:
+ * underflow, overflow/underflow of the narrowed value) suppress the store.
+ * Intel then does not touch memory at all (no #PF either); AMD (Zen 1,
+ * Zen 5) still checks the destination as a write (#PF/#GP) without
+ * storing. So:
  * run on a host buffer first; if an unmasked exception was raised, run
  * again with the opposite fill to learn whether the store happened; write
  * guest memory (which may fault: nothing is committed yet); then commit the
@@ -357,7 +359,10 @@ static int x87_store_run(Cpu *c, const Insn *i, X87Run *x, uint8_t *buf, unsigne
         uint8_t buf[16] __attribute__((aligned(16)));                                              \
         X87Run x;                                                                                  \
         x87_pack(c, i, &x, buf);                                                                   \
-        if (x87_store_run(c, i, &x, buf, n)) WR;                                                   \
+        if (x87_store_run(c, i, &x, buf, n)) {                                                     \
+            WR;                                                                                    \
+        } else if (c->vendor == CPU_AMD)                                                           \
+            cpu_probe_w(c, a, n);                                                                  \
         x87_unpack(c, i, &x, 1);                                                                   \
     }
 X87_ST(2, {

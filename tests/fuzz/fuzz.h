@@ -145,9 +145,18 @@ void val_fill(Rng *r, const ZydisDecodedOperand *o, uint8_t *out, unsigned bytes
 uint32_t val_mxcsr(Rng *r);
 
 /* ---- undefined flags ---- */
-/* RFLAGS bits the SDM leaves undefined for this instruction with this input
- * (counts matter for shifts); *skip = 1 when the result itself is undefined
- * (e.g. SHLD/SHRD with a count above the operand size). */
+/* RFLAGS bits not to compare for this instruction with this input (counts
+ * matter for shifts) on a CPU of vendor (CpuVendor: 0 Intel, 1 AMD), CPUID
+ * display family and model: the flags the SDM leaves undefined, less those
+ * ringside models with a rule measured on such a CPU (tests/unit/
+ * undef_model.h: Intel 06_A7, AMD 17h models 00-2F; elsewhere all of the
+ * SDM's; RS_UNDEF_PINNED=1/0 overrides). *skip = 1 when the result itself is
+ * undefined and not modelled (e.g. 16-bit SHLD/SHRD with a count above 16 on
+ * Intel). */
+uint64_t fz_undef_mask(int vendor, unsigned family, unsigned model,
+                       const ZydisDecodedInstruction *zi, const ZydisDecodedOperand *zo,
+                       const RegState *in, int *skip);
+/* The same for the host CPU (what the live fuzzer compares against). */
 uint64_t undef_flags(const ZydisDecodedInstruction *zi, const ZydisDecodedOperand *zo,
                      const RegState *in, int *skip);
 /* FSW condition-code bits (C0 0x100, C1 0x200, C2 0x400, C3 0x4000) left undefined. */
@@ -161,16 +170,64 @@ typedef struct Outcome {
     uint64_t undef_diff; /* undefined flags where ringside's choice differs from the host's */
     char why[160];
 } Outcome;
-/* Run and compare; on a divergence print it (when `print`). */
-Outcome oracle_run(const FuzzCase *c, int print, int verbose);
+
+/* The native outcome of a case: measured now (fz_native), or read from a
+ * recorded corpus (record.c). Converted records (scripts/fuzz-corpus-from-
+ * divergences.sh) may not know every field: the *_known parts say which. */
+typedef struct FuzzNative {
+    int sig;             /* 0 or the signal Linux delivered */
+    int sa_known;        /* si_addr is known */
+    uint64_t fault_addr; /* the signal's si_addr (0 for SI_KERNEL signals such as #GP) */
+    RegState out;        /* GPRs, RFLAGS, RIP (end, or the faulting instruction), XMM, MXCSR */
+    uint64_t fl_known;   /* RFLAGS bits whose native value is known (~0 when measured) */
+    int xmm_known;       /* XMM and MXCSR are known */
+    uint8_t data[DATA_SIZE];
+    uint8_t unknown[DATA_SIZE]; /* 1: the native value of this data byte is not known */
+} FuzzNative;
+
+/* The CPU ringside models and whose undefined flags apply: the host's for
+ * live runs, the recorded one for --check-recorded (sets rs_set_model too). */
+extern int fz_vendor; /* CpuVendor */
+extern unsigned fz_family;
+void fz_set_model(int vendor, unsigned family);
+
+/* Run natively (0, or -1 when the native side cannot be set up). */
+int fz_native(const FuzzCase *c, FuzzNative *n);
+/* Run in ringside and compare with n; on a divergence print it (when `print`). */
+Outcome fz_compare(const FuzzCase *c, const FuzzNative *n, int print, int verbose);
+/* Both (n may be NULL): the live fuzzer. */
+Outcome oracle_run(const FuzzCase *c, FuzzNative *n, int print, int verbose);
+const char *sig_name(int s);
+int sig_parse(const char *name); /* sig_name's inverse; -1 if unknown */
 int decode_at(const uint8_t *code, size_t len, ZydisDecodedInstruction *zi,
               ZydisDecodedOperand *zo);
 void insn_text(const uint8_t *code, size_t len, uint64_t addr, char *out, size_t n);
 
 /* ---- regression records ---- */
 void regress_write(FILE *f, const FuzzCase *c);
+void regress_write_fields(FILE *f, const FuzzCase *c); /* without the comment and newline */
 /* Parse one line; returns 1 for a case, 0 for a blank/comment, -1 on error. */
 int regress_parse(const char *line, FuzzCase *c);
+
+/* ---- recorded corpora (record.c) ---- */
+typedef struct CorpusHeader {
+    int vendor;             /* CpuVendor */
+    unsigned family, model; /* CPUID display family and model */
+    int mode;               /* 64 or 32 */
+    char cpu[64];           /* brand string, blanks as '_' */
+} CorpusHeader;
+void corpus_host_header(CorpusHeader *h); /* this host, fz_mode */
+void corpus_write_header(FILE *f, const CorpusHeader *h, const char *how);
+/* "@corpus v1 ..." line: 1, 0 if the line is something else, -1 malformed. */
+int corpus_parse_header(const char *line, CorpusHeader *h);
+void record_write(FILE *f, const FuzzCase *c, const FuzzNative *n, const char *id);
+/* One record line: 1 for a case, 0 blank/comment/header, -1 malformed. */
+int record_parse(const char *line, FuzzCase *c, FuzzNative *n, char *id, size_t idlen);
+/* --check-recorded: replay the file against ringside with the recorded model.
+ * known_open: file of "<corpus file name> <id>" lines allowed to diverge.
+ * Returns the process exit status. */
+int corpus_check(const char *path, const char *known_open, const char *cpu_override,
+                 unsigned max_print, int verbose);
 
 /* ---- coverage ---- */
 void cov_case(const FuzzCase *c, const Outcome *o);

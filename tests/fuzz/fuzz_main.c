@@ -3,9 +3,14 @@
  *   fuzz_insn [--seed N] [--count M] [--mnemonic NAME[,NAME...]] [--verbose]
  *             [--coverage FILE] [--regressions FILE | --no-regressions]
  *             [--replay FILE] [--max-print K] [--list-forms] [--trace] [--mode 64|32]
+ *             [--record FILE]
+ *   fuzz_insn --check-recorded FILE [--known-open FILE] [--cpu MODEL] [--max-print K]
  *
  * Replays the regression file first (tests/fuzz/regressions.txt by default),
- * then runs M generated cases from seed N. Exit status: 0 when nothing
+ * then runs M generated cases from seed N; --record writes each generated
+ * case with its native outcome (record.c). --check-recorded runs nothing
+ * natively: it replays a recorded corpus against ringside modelling the
+ * recorded CPU (corpus.c). Exit status: 0 when nothing
  * diverged, 1 otherwise, 77 when the native side cannot run here, 2 on usage
  * errors. Ringside #UD on a form it has no handler for is reported apart and
  * does not fail the run (those are gaps, listed in the coverage report). */
@@ -25,12 +30,16 @@ static unsigned long n_same, n_div, n_unimpl, n_skip, n_sig;
 static unsigned printed[ZYDIS_MNEMONIC_MAX_VALUE + 1];
 static unsigned max_print = 2;
 static int verbose, trace;
+static FILE *rec_file;
+static unsigned long rec_n;
 
 static void usage(void) {
     fprintf(stderr, "usage: fuzz_insn [--seed N] [--count M] [--mnemonic NAME[,NAME...]] "
                     "[--verbose] [--coverage FILE] [--mode 64|32]\n"
                     "                 [--regressions FILE | --no-regressions] [--replay FILE] "
-                    "[--max-print K] [--list-forms] [--trace]\n");
+                    "[--max-print K] [--list-forms] [--trace] [--record FILE]\n"
+                    "       fuzz_insn --check-recorded FILE [--known-open FILE] [--cpu MODEL] "
+                    "[--max-print K] [--verbose]\n");
 }
 
 static void account(const FuzzCase *c, const Outcome *o) {
@@ -51,9 +60,16 @@ static void account(const FuzzCase *c, const Outcome *o) {
     if ((o->result == RES_SAME || o->result == RES_DIVERGE) && o->nsig) n_sig++;
 }
 
-static int run_one(const FuzzCase *c) {
+static int run_one(const FuzzCase *c, int record) {
     int print = verbose || printed[c->mnem] < max_print;
-    Outcome o = oracle_run(c, print, verbose);
+    static FuzzNative nat;
+    Outcome o = oracle_run(c, &nat, print, verbose);
+    if (record && rec_file &&
+        (o.result == RES_SAME || o.result == RES_DIVERGE || o.result == RES_UNIMPL)) {
+        char id[32];
+        snprintf(id, sizeof id, "%lu", rec_n);
+        record_write(rec_file, c, &nat, id);
+    }
     if (trace) {
         char t[256];
         insn_text(c->code + c->at, c->ilen, NATIVE_CODE_ADDR + c->at, t, sizeof t);
@@ -87,7 +103,7 @@ static long replay(const char *path, int missing_ok) {
             continue;
         }
         n++;
-        if (run_one(&c)) {
+        if (run_one(&c, 0)) {
             printf("  (%s:%ld)\n", path, lineno);
             bad++;
         }
@@ -114,7 +130,7 @@ int main(int argc, char **argv) {
     uint64_t seed = 1;
     unsigned long count = 10000;
     const char *mnems = NULL, *coverage = NULL, *regressions = RS_FUZZ_REGRESSIONS,
-               *replay_file = NULL;
+               *replay_file = NULL, *record = NULL, *check = NULL, *known_open = NULL, *cpu = NULL;
     int list_forms = 0;
     for (int k = 1; k < argc; k++) {
         const char *a = argv[k];
@@ -141,6 +157,14 @@ int main(int argc, char **argv) {
             regressions = NULL;
         else if (!strcmp(a, "--replay") && v)
             replay_file = v, k++;
+        else if (!strcmp(a, "--record") && v)
+            record = v, k++;
+        else if (!strcmp(a, "--check-recorded") && v)
+            check = v, k++;
+        else if (!strcmp(a, "--known-open") && v)
+            known_open = v, k++;
+        else if (!strcmp(a, "--cpu") && v)
+            cpu = v, k++;
         else if (!strcmp(a, "--max-print") && v)
             max_print = (unsigned)atoi(v), k++;
         else if (!strcmp(a, "--verbose"))
@@ -155,6 +179,11 @@ int main(int argc, char **argv) {
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (check) return corpus_check(check, known_open, cpu, verbose ? ~0u : max_print, verbose);
+    if (known_open || cpu) {
+        usage();
+        return 2;
+    }
     /* Records carry no mode: the default file holds 64-bit ones. */
     if (fz_mode == &fz_mode32 && regressions && !strcmp(regressions, RS_FUZZ_REGRESSIONS))
         regressions = NULL;
@@ -208,6 +237,20 @@ int main(int argc, char **argv) {
         return 2;
     }
 
+    if (record) {
+        rec_file = fopen(record, "w");
+        if (!rec_file) {
+            fprintf(stderr, "fuzz_insn: cannot write %s\n", record);
+            return 2;
+        }
+        CorpusHeader h;
+        corpus_host_header(&h);
+        char how[256];
+        snprintf(how, sizeof how, "fuzz_insn --mode %d --seed %llu --count %lu%s%s", h.mode,
+                 (unsigned long long)seed, count, mnems ? " --mnemonic " : "", mnems ? mnems : "");
+        corpus_write_header(rec_file, &h, how);
+    }
+
     Rng r = {seed * 0x9E3779B97F4A7C15ull + 0x5eed};
     if (!r.s) r.s = 1;
     static FuzzCase c;
@@ -215,22 +258,31 @@ int main(int argc, char **argv) {
     t0 = clock();
     while (done < count && tries < count * 8 + 100) {
         tries++;
-        unsigned g = rng_below(&r, ngroups);
+        /* recording takes the mnemonics in turn: a corpus covers all of them */
+        unsigned g = record ? (unsigned)(tries - 1) % ngroups : rng_below(&r, ngroups);
         unsigned fi = fs[first[g] + rng_below(&r, first[g + 1] - first[g])];
         if (gen_case(&r, (int)fi, &c) != 0) {
             fz_forms[fi].skipped++;
             n_skip++;
             continue;
         }
-        done++;
-        bad += run_one(&c);
+        rec_n = done++;
+        bad += run_one(&c, 1);
     }
     double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
 
+    if (record) printf("fuzz_insn: %u mnemonics, taken in turn\n", ngroups);
     printf("fuzz_insn: seed %llu: %lu cases in %.1fs: %lu same, %lu diverged, %lu ringside-#UD "
            "(no handler), %lu skipped; %lu of the compared cases faulted natively\n",
            (unsigned long long)seed, done, secs, n_same, n_div, n_unimpl, n_skip, n_sig);
     cov_summary(stdout);
+    if (rec_file) {
+        if (fclose(rec_file) != 0) {
+            fprintf(stderr, "fuzz_insn: cannot write %s\n", record);
+            return 2;
+        }
+        printf("recorded to %s\n", record);
+    }
     if (coverage) {
         if (cov_write(coverage, seed, count) != 0) {
             fprintf(stderr, "fuzz_insn: cannot write %s\n", coverage);

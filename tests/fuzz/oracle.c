@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "cpu/cpu.h"
 
 static int run_native64(const uint8_t *code, size_t len, RegState *st, uint8_t *data) {
     return native_exec(code, len, st, data);
@@ -61,7 +62,7 @@ void insn_text(const uint8_t *code, size_t len, uint64_t addr, char *out, size_t
 static const char *const gpr_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                                           "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 
-static const char *sig_name(int s) {
+const char *sig_name(int s) {
     switch (s) {
     case 0: return "none";
     case SIGSEGV: return "SIGSEGV";
@@ -72,6 +73,13 @@ static const char *sig_name(int s) {
     case -2: return "ran-away";
     default: return "?";
     }
+}
+
+int sig_parse(const char *name) {
+    static const int sigs[] = {0, SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SIGBUS, -2};
+    for (unsigned k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+        if (!strcmp(name, sig_name(sigs[k]))) return sigs[k];
+    return -1;
 }
 
 static void flags_str(uint64_t f, char *s) {
@@ -257,24 +265,131 @@ static int quiet_stderr(int on) {
     return dup2(saved, 2);
 }
 
-Outcome oracle_run(const FuzzCase *c, int print, int verbose) {
-    static uint8_t d0[DATA_SIZE], dn[DATA_SIZE], dr[DATA_SIZE];
+/* ---- the model, the native side ---- */
+
+int fz_vendor = -1;
+unsigned fz_family;
+
+void fz_set_model(int vendor, unsigned family) {
+    fz_vendor = vendor;
+    fz_family = family;
+    rs_set_model(vendor, family);
+}
+
+static void model_default(void) {
+    if (fz_vendor >= 0) return;
+    CpuVendor v;
+    unsigned fam;
+    cpu_host_model(&v, &fam);
+    fz_vendor = (int)v; /* ringside's harness models the host by default too */
+    fz_family = fam;
+}
+
+/* RFLAGS bits the model leaves undefined for this instruction and input. */
+static uint64_t model_undef(const ZydisDecodedInstruction *zi, const ZydisDecodedOperand *zo,
+                            const RegState *in, int *skip) {
+    model_default();
+    return undef_flags(zi, zo, in, skip);
+}
+
+/* The native side's si_addr: native.c's signal handler does not keep it, so
+ * ours runs first and chains to it (it longjmps out). */
+static struct sigaction sa_prev[32];
+static volatile uint64_t sa_last;
+static void sa_chain(int sig, siginfo_t *si, void *uc) {
+    sa_last = (uint64_t)(uintptr_t)si->si_addr;
+    sa_prev[sig].sa_sigaction(sig, si, uc);
+}
+static int sa_install(void) {
+    static int done;
+    if (done) return done;
+    /* native.c installs its handlers on its first run */
+    static const uint8_t nop = 0x90;
+    RegState st;
+    memset(&st, 0, sizeof st);
+    st.gpr[4] = DATA_ADDR + DATA_SIZE / 2;
+    st.mxcsr = 0x1f80;
+    static uint8_t data[DATA_SIZE];
+    if (native_exec(&nop, 1, &st, data) < 0) return done = -1;
+    static const int sigs[] = {SIGFPE, SIGSEGV, SIGILL, SIGTRAP, SIGBUS};
+    for (unsigned k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+        struct sigaction sa;
+        if (sigaction(sigs[k], NULL, &sa_prev[sigs[k]]) != 0 ||
+            !(sa_prev[sigs[k]].sa_flags & SA_SIGINFO))
+            return done = -1;
+        sa = sa_prev[sigs[k]];
+        sa.sa_sigaction = sa_chain;
+        if (sigaction(sigs[k], &sa, NULL) != 0) return done = -1;
+    }
+    return done = 1;
+}
+
+int fz_native(const FuzzCase *c, FuzzNative *n) {
+    if (sa_install() < 0) return -1;
+    memset(n, 0, sizeof *n);
+    n->out = c->in;
+    case_data(c, n->data);
+    sa_last = 0;
+    n->sig = fz_mode->run_native(c->code, c->len, &n->out, n->data);
+    if (n->sig < 0) return -1;
+    n->fault_addr = n->sig ? sa_last : 0;
+    n->sa_known = 1;
+    n->fl_known = ~0ull;
+    n->xmm_known = 1;
+    return 0;
+}
+
+/* The si_addr Linux reports for ringside's exception (arch/x86/kernel/traps.c,
+ * fault.c): CR2 for #PF, the instruction for #UD #DE #MF #XM, 0 (SI_KERNEL)
+ * for the rest (#GP #SS #NP #AC #BP ...). */
+static uint64_t rs_si_addr(int sig, const RegState *r) {
+    const Cpu *cpu = rs_cpu();
+    if (sig <= 0 || !cpu) return 0;
+    switch (cpu->exc_vector) {
+    case EXC_PF: return FZ_M32 ? (uint32_t)cpu->cr2 : cpu->cr2;
+    case EXC_UD:
+    case EXC_DE:
+    case EXC_MF:
+    case EXC_XM: return r->rip;
+    default: return 0;
+    }
+}
+
+Outcome oracle_run(const FuzzCase *c, FuzzNative *keep, int print, int verbose) {
+    static FuzzNative nat;
+    FuzzNative *n = keep ? keep : &nat;
+    if (fz_native(c, n) != 0) {
+        Outcome out;
+        memset(&out, 0, sizeof out);
+        out.result = RES_SETUP;
+        snprintf(out.why, sizeof out.why, "cannot set up the native side");
+        return out;
+    }
+    return fz_compare(c, n, print, verbose);
+}
+
+/* ---- ringside, and the comparison ---- */
+
+Outcome fz_compare(const FuzzCase *c, const FuzzNative *nat, int print, int verbose) {
+    static uint8_t d0[DATA_SIZE], dr[DATA_SIZE];
+    const uint8_t *dn = nat->data;
     Outcome out;
     memset(&out, 0, sizeof out);
     case_data(c, d0);
-    memcpy(dn, d0, DATA_SIZE);
     memcpy(dr, d0, DATA_SIZE);
-    RegState n = c->in, r = c->in;
-    out.nsig = fz_mode->run_native(c->code, c->len, &n, dn);
+    const RegState n = nat->out;
+    RegState r = c->in;
+    out.nsig = nat->sig;
+    model_default();
     if (!verbose) quiet_stderr(1);
     out.rsig = fz_mode->run_rs(c->code, c->len, &r, dr);
     if (!verbose) quiet_stderr(0);
-    if (out.nsig < 0 || out.rsig == -1) {
+    if (out.rsig == -1) {
         out.result = RES_SETUP;
-        snprintf(out.why, sizeof out.why, "cannot set up the %s side",
-                 out.nsig < 0 ? "native" : "ringside");
+        snprintf(out.why, sizeof out.why, "cannot set up the ringside side");
         return out;
     }
+    const uint64_t rsa = rs_si_addr(out.rsig, &r);
 
     ZydisDecodedInstruction zi;
     ZydisDecodedOperand zo[ZYDIS_MAX_OPERAND_COUNT];
@@ -283,7 +398,7 @@ Outcome oracle_run(const FuzzCase *c, int print, int verbose) {
         return out;
     }
     int skip;
-    uint64_t undef = undef_flags(&zi, zo, &c->in, &skip);
+    uint64_t undef = model_undef(&zi, zo, &c->in, &skip);
     if (skip) {
         out.result = RES_SKIP;
         snprintf(out.why, sizeof out.why, "result undefined for this input");
@@ -306,7 +421,7 @@ Outcome oracle_run(const FuzzCase *c, int print, int verbose) {
         }
     }
 
-    const uint64_t cmpmask = ((0x8d5ull & ~undef) | 0x400 | 0x200000);
+    const uint64_t cmpmask = ((0x8d5ull & ~undef) | 0x400 | 0x200000) & nat->fl_known;
     const int nosig = out.nsig == 0 && out.rsig == 0;
     const uint16_t fsw_undef = c->x87 ? undef_fsw(&zi) : 0;
     char *rep = NULL;
@@ -315,6 +430,14 @@ Outcome oracle_run(const FuzzCase *c, int print, int verbose) {
     int bad = 0;
     if (out.nsig != out.rsig) {
         fprintf(f, "  signal: native %s ringside %s\n", sig_name(out.nsig), sig_name(out.rsig));
+        bad = 1;
+    } else if (out.nsig && nat->sa_known &&
+               (rs_cpu() && rs_cpu()->exc_vector == EXC_PF ? (nat->fault_addr ^ rsa) >> 12
+                                                           : nat->fault_addr != rsa)) {
+        /* #PF: the page only; which byte of a split or multi-part access
+         * (FXSAVE, FRSTOR) the CPU reports first is its access order */
+        fprintf(f, "  si_addr: native %llx ringside %llx\n", (unsigned long long)nat->fault_addr,
+                (unsigned long long)rsa);
         bad = 1;
     }
     if (n.rip != r.rip) {
@@ -340,7 +463,7 @@ Outcome oracle_run(const FuzzCase *c, int print, int verbose) {
                 ((n.rflags ^ r.rflags) & 0x200000) ? ", ID differs" : "");
         bad = 1;
     }
-    if (nosig) {
+    if (nosig && nat->xmm_known) {
         for (int k = 0; k < 16; k++)
             if (memcmp(n.xmm[k], r.xmm[k], 16)) {
                 fprintf(f, "  xmm%d: in ", k);
@@ -360,7 +483,7 @@ Outcome oracle_run(const FuzzCase *c, int print, int verbose) {
     }
     /* Memory, with the unreproducible parts of x87 state images ignored. */
     static uint8_t ign[DATA_SIZE];
-    memset(ign, 0, sizeof ign);
+    memcpy(ign, nat->unknown, sizeof ign);
     if (nosig) {
         if (c->x87) ignore_fxsave(ign, dn, X87_SCR);
         ignore_images(c, &zi, zo, ign, dn);

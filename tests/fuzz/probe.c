@@ -36,6 +36,11 @@ int probe_unimplemented(const uint8_t *insn, size_t len, char *why, size_t whyle
     static int ready;
     if (!ready) ready = probe_setup() == 0 ? 1 : -1;
     if (ready < 0 || len > 15) return 0;
+    if (fz_vendor >= 0 && (p_cpu->vendor != (CpuVendor)fz_vendor || p_cpu->family != fz_family)) {
+        p_cpu->vendor = (CpuVendor)fz_vendor; /* handlers are chosen per model */
+        p_cpu->family = (uint16_t)fz_family;
+        cpu_flush_code(p_cpu);
+    }
     /* 16 bytes per slot, int3 after the instruction; never reuse a slot while
      * ringside may still remember it (its report list is per address). */
     uint64_t rip = PROBE_BASE + (p_next++ * 32) % (PROBE_SIZE - 32);

@@ -45,6 +45,11 @@ static void hex(FILE *f, const uint8_t *b, size_t n) {
 void regress_write(FILE *f, const FuzzCase *c) {
     char text[256];
     insn_text(c->code + c->at, c->ilen, NATIVE_CODE_ADDR + c->at, text, sizeof text);
+    regress_write_fields(f, c);
+    fprintf(f, "  # %s\n", text);
+}
+
+void regress_write_fields(FILE *f, const FuzzCase *c) {
     fprintf(f, "v1 mn=%s at=%zu x87=%d code=", ZydisMnemonicGetString((ZydisMnemonic)c->mnem),
             c->at, c->x87);
     hex(f, c->code, c->len);
@@ -62,7 +67,6 @@ void regress_write(FILE *f, const FuzzCase *c) {
         hex(f, c->patch[k].b, c->patch[k].len);
     }
     if (!c->npatch) fputc('-', f);
-    fprintf(f, "  # %s\n", text);
 }
 
 static int unhex(const char *s, size_t n, uint8_t *out, size_t max) {

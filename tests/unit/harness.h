@@ -29,6 +29,11 @@ int rs_exec(const uint8_t *code, size_t len, RegState *st, uint8_t *data);
 /* The same in 32-bit compatibility mode (cpu_reset_flat_compat32, CPL 3),
  * with native_exec32's code page and register contract. */
 int rs_exec32(const uint8_t *code, size_t len, RegState *st, uint8_t *data);
+/* The CPU ringside models (CpuVendor, CPUID display family; default: the
+ * host's): for replaying results recorded on another host. Native runs are
+ * unaffected. rs_cpu: ringside's CPU after a run (exception vector, CR2). */
+void rs_set_model(int vendor, unsigned family);
+struct Cpu *rs_cpu(void);
 
 /* ---- random inputs ---- */
 
@@ -108,6 +113,12 @@ void disasm(const uint8_t *code, size_t len, char *out, size_t outlen);
  * Returns 0 when equal, 1 on a mismatch (printed). */
 int diff_run(const uint8_t *code, size_t len, const RegState *in, const uint8_t *data,
              uint64_t defined);
+
+/* Re-run a mismatching case up to n more times and report it only if every
+ * attempt mismatches: for host state the kernel may change under a snippet
+ * (test_x87 on AMD: FIP/FDP/FOP are lost when the process is preempted,
+ * because AMD's XSAVE stores them only while an exception is pending). */
+void diff_set_retries(unsigned n);
 
 void test_begin(const char *name);
 /* Count one more group of checks (for the summary only). */

@@ -8,8 +8,8 @@
  *
  * Every snippet starts from a known x87 state (FXRSTOR of a random image)
  * and ends with FNINIT so the host process keeps a clean FPU. The x87
- * pointer fields (FIP FDP FOP FCS FDS) are zero in the images: ringside
- * does not track them yet. */
+ * pointer fields (FIP FDP FOP FCS FDS) are zero in the images except in
+ * fx_ptr_cases. */
 #include "sse_test.h"
 
 enum { IMG = 0, OUT = 1024, ENV = 3072 }; /* offsets in the data pages */
@@ -137,6 +137,42 @@ static void fx_cases(Rng *r, unsigned n) {
     }
 }
 
+/* The x87 pointers (FOP FIP FDP, FCS FDS in the 32-bit image) through
+ * FXRSTOR, FXSAVE and FNSTENV: FXRSTOR loads them; FNSTENV stores them;
+ * FXSAVE stores them on Intel, on AMD only while FSW.ES is set (zeros
+ * otherwise); FCS/FDS read 0 on hosts that deprecate them. */
+static void fx_ptr_cases(Rng *r, unsigned n) {
+    for (unsigned it = 0; it < n; it++) {
+        RegState st;
+        state_base(r, &st, LT_BITS);
+        fx_image(r, data + IMG, 0);
+        int w1 = rng_below(r, 2), w2 = rng_below(r, 2);
+        uint8_t *p = data + IMG;
+        uint16_t fop = (uint16_t)(rng_u64(r) & 0x7ff);
+        memcpy(p + 6, &fop, 2);
+        if (w1) {
+            uint64_t ip = rng_u64(r) >> 17, dp = rng_u64(r) >> 17; /* canonical */
+            memcpy(p + 8, &ip, 8);
+            memcpy(p + 16, &dp, 8);
+        } else {
+            uint32_t ip = (uint32_t)rng_u64(r), dp = (uint32_t)rng_u64(r);
+            uint16_t cs = (uint16_t)rng_u64(r), ds = (uint16_t)rng_u64(r);
+            memcpy(p + 8, &ip, 4);
+            memcpy(p + 12, &cs, 2);
+            memcpy(p + 16, &dp, 4);
+            memcpy(p + 20, &ds, 2);
+        }
+        Code c = {.n = 0};
+        add(&c, ENC(c.b + c.n, w1 ? ZYDIS_MNEMONIC_FXRSTOR64 : ZYDIS_MNEMONIC_FXRSTOR,
+                    M(512, ZYDIS_REGISTER_RSI, IMG)));
+        add(&c, ENC(c.b + c.n, w2 ? ZYDIS_MNEMONIC_FXSAVE64 : ZYDIS_MNEMONIC_FXSAVE,
+                    M(512, ZYDIS_REGISTER_RDI, OUT)));
+        add(&c, ENC(c.b + c.n, ZYDIS_MNEMONIC_FNSTENV, M(28, ZYDIS_REGISTER_RDI, OUT + 600)));
+        put(&c, 2, fninit_b);
+        sse_diff(c.b, c.n, &st, data, ARITH_FLAGS);
+    }
+}
+
 /* x87 control instructions after FXRSTOR of a random image; the results
  * are stored with FNSTSW/FNSTCW/FXSAVE. */
 static void x87_cases(Rng *r, unsigned n) {
@@ -196,5 +232,6 @@ int main(void) {
     mxcsr_cases(&r, n);
     fx_cases(&r, n);
     x87_cases(&r, 2 * n);
+    fx_ptr_cases(&r, n);
     return sse_end();
 }

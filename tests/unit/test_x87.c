@@ -587,11 +587,29 @@ int main(void) {
     Rng r = rng_seeded(0x87);
     /* The engine ringside picks for this host, then the other one. */
     int fx = x87_engine_select(-1);
+    if (!fx) {
+        /* AMD: the kernel's XSAVE on a context switch keeps FIP/FDP/FOP only
+         * while an exception is pending, so a native snippet preempted
+         * between an x87 instruction and its FNSAVE shows them cleared. */
+        printf("test_x87: host FXSAVE/XSAVE drop the x87 pointers without a pending exception: "
+               "a mismatching case is re-run up to 3 times\n");
+        diff_set_retries(3);
+    }
     printf("test_x87: engine %s (automatic)\n", fx ? "FXRSTOR/FXSAVE" : "FRSTOR/FNSAVE");
     run_all(&r, 2);
-    x87_engine_select(!fx);
-    printf("test_x87: engine %s\n", !fx ? "FXRSTOR/FXSAVE" : "FRSTOR/FNSAVE");
-    run_all(&r, 1);
+    if (fx) {
+        x87_engine_select(0);
+        printf("test_x87: engine FRSTOR/FNSAVE\n");
+        run_all(&r, 1);
+    } else {
+        /* The automatic choice rejected FX: this host's FXSAVE does not
+         * report the last-instruction pointers as FNSAVE does (AMD stores
+         * FIP/FDP/FOP there only while an exception is pending), so ringside
+         * cannot see when the host updates them through that engine and
+         * never uses it here. */
+        printf("test_x87: engine FXRSTOR/FXSAVE: SKIPPED (this host's FXSAVE does not "
+               "report x87 instruction/data pointers as FNSAVE does; ringside uses FN)\n");
+    }
     printf("test_x87: %lu snippets\n", n_run);
     return test_end();
 }
