@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Leaf entry: host page pointer (page aligned, or 0 when untouched) | prot
  * bits in the low 12 bits. 0 means unmapped. MEM_PRESENT marks mapped pages
@@ -151,6 +153,7 @@ static int regions_cut(Mem *m, uint64_t s, uint64_t e) {
             memmove(r + 1, r, (m->nregs - i) * sizeof(MemRegion));
             m->nregs++;
             r[0].end = s;
+            if (r[1].inode) r[1].offset += e - r[1].start;
             r[1].start = e;
             return 0;
         }
@@ -158,6 +161,7 @@ static int regions_cut(Mem *m, uint64_t s, uint64_t e) {
             r->end = s;
             i++;
         } else if (r->end > e) {
+            if (r->inode) r->offset += e - r->start;
             r->start = e;
             i++;
         } else {
@@ -178,6 +182,8 @@ static int regions_insert(Mem *m, uint64_t s, uint64_t e, int prot, const char *
     r->start = s;
     r->end = e;
     r->prot = prot;
+    r->offset = r->dev = r->inode = 0;
+    r->shared = 0;
     r->name[0] = 0;
     if (name) {
         strncpy(r->name, name, sizeof r->name - 1);
@@ -260,6 +266,30 @@ int mem_map(Mem *m, uint64_t addr, uint64_t len, int prot, const char *name) {
     if (regions_insert(m, addr, addr + len, prot & (MEM_R | MEM_W | MEM_X | MEM_U), name) < 0)
         return -1;
     notify(m, x.code);
+    return 0;
+}
+
+/* Interim: the file's bytes are copied into anonymous pages (shared writes
+ * do not reach the file). */
+int mem_map_file(Mem *m, uint64_t addr, uint64_t len, int prot, int fd, uint64_t off, int shared,
+                 const char *name) {
+    if (mem_map(m, addr, len, prot, name) < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) == 0) {
+        size_t i = region_first_after(m, addr);
+        if (i < m->nregs && m->regs[i].start == addr) {
+            m->regs[i].offset = off;
+            m->regs[i].dev = st.st_dev;
+            m->regs[i].inode = st.st_ino;
+            m->regs[i].shared = shared;
+        }
+    }
+    for (uint64_t a = 0; a < len; a += PAGE_SIZE) {
+        uint8_t *pg = mem_page(m, addr + a);
+        if (!pg) return -1;
+        ssize_t n = pread(fd, pg, PAGE_SIZE, (off_t)(off + a));
+        if (n < (ssize_t)PAGE_SIZE) break;
+    }
     return 0;
 }
 

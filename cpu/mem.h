@@ -34,6 +34,10 @@ typedef struct MemRegion {
     uint64_t start, end; /* [start, end), page aligned */
     int prot;            /* MEM_R|W|X|U */
     char name[64];       /* "[stack]", "[heap]", a path, or "" */
+    /* file mappings (mem_map_file): where the region starts in the file and
+     * the file's identity, as /proc/self/maps prints them; 0 otherwise */
+    uint64_t offset, dev, inode;
+    int shared; /* MAP_SHARED: writes reach the file */
 } MemRegion;
 
 Mem *mem_new(void);
@@ -42,6 +46,12 @@ void mem_free(Mem *m);
 /* Map [addr, addr+len) with prot, replacing anything there (contents zeroed).
  * addr and len must be page aligned and canonical. 0 or -1. */
 int mem_map(Mem *m, uint64_t addr, uint64_t len, int prot, const char *name);
+/* Map [addr, addr+len) with the contents of host file `fd` from byte `off`
+ * (page aligned). shared: writes reach the file (MAP_SHARED); otherwise
+ * they stay private (MAP_PRIVATE, copy-on-write). Bytes past the end of the
+ * file in its last page read as zero. 0 or -1 (errno set). */
+int mem_map_file(Mem *m, uint64_t addr, uint64_t len, int prot, int fd, uint64_t off, int shared,
+                 const char *name);
 int mem_unmap(Mem *m, uint64_t addr, uint64_t len);
 /* Change protection; -1 if any page in the range is unmapped. */
 int mem_protect(Mem *m, uint64_t addr, uint64_t len, int prot);

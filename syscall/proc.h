@@ -33,10 +33,14 @@ typedef struct Proc {
 
     /* program */
     char exe_path[4096]; /* absolute host path of the guest program: /proc/self/exe */
+    char sysroot[4096];  /* --sysroot: absolute guest paths are looked up here first ("": none) */
+    uint8_t auxv[512];   /* the auxv as placed on the initial stack: /proc/self/auxv */
+    uint32_t auxv_len;   /* bytes used in auxv[] */
     uint64_t brk_start, brk_cur, brk_max;
     uint64_t mmap_base; /* top-down mmap area ends here */
     uint64_t stack_top;
     uint64_t vdso_base;    /* [vdso] mapping (0: none) */
+    uint64_t vvar_base;    /* [vvar] page(s) below it, kept current by ringside (0: none) */
     uint64_t vdso_landing; /* where SYSENTER/compat SYSCALL return (__kernel_vsyscall's pop %ebp) */
 
     /* task */
@@ -98,6 +102,12 @@ const SysDef *sys_lookup(SysAbi abi, uint64_t nr);
 /* --strace output for one call (before/after). */
 void strace_enter(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6]);
 void strace_exit(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6], int64_t ret);
+
+/* --sysroot: the host path for a guest path. An absolute path that exists
+ * (lstat) under p->sysroot is redirected there, as qemu-user's -L does;
+ * /proc, /dev and /sys never are; everything else is returned unchanged.
+ * Returns `path` itself or `buf` (of size n) holding the redirected path. */
+const char *proc_host_path(const Proc *p, const char *path, char *buf, size_t n);
 
 /* Process-level helpers used by several subsystems. */
 void proc_exit(Proc *p, int status); /* stops the CPU; status as wait() sees it */

@@ -72,7 +72,15 @@ uint64_t user_extent(Proc *p, uint64_t addr, uint64_t len, int need) {
 }
 
 long user_path(Proc *p, uint64_t addr, char *buf) {
-    return strncpy_from_user(p, buf, addr, SYS_PATH_MAX);
+    long n = strncpy_from_user(p, buf, addr, SYS_PATH_MAX);
+    if (n < 0 || !p->sysroot[0]) return n;
+    /* --sysroot: the guest's absolute paths resolve under it when present */
+    char host[SYS_PATH_MAX];
+    const char *hp = proc_host_path(p, buf, host, sizeof host);
+    if (hp == buf) return n;
+    size_t len = strlen(hp);
+    memcpy(buf, hp, len + 1);
+    return (long)len;
 }
 
 /* Walks a segment list: the next up-to-`room` accessible bytes starting at

@@ -81,4 +81,20 @@ const uint8_t *vdso32_image(size_t *len);
 const Vdso32Layout *vdso32_layout(void);
 const uint8_t *vdso32_entry_bytes(int kind);
 
+/* 64-bit vDSO (linux-vdso.so.1): an ELF64 shared object exporting
+ * __vdso_clock_gettime & co. (LINUX_2.6), reading the [vvar] page(s) mapped
+ * directly below it, which ringside keeps current. */
+typedef struct Vdso64Info {
+    uint64_t vvar; /* start of the [vvar] mapping (the lowest address mapped) */
+    uint64_t base; /* image base: AT_SYSINFO_EHDR */
+    uint64_t size; /* bytes mapped in all, [vvar] included: vdso64_size() */
+} Vdso64Info;
+
+/* Bytes vdso64_map() maps: the [vvar] pages plus the image, whole pages. */
+size_t vdso64_size(void);
+/* Map [vvar] at addr and the image right above it (user pages; the whole
+ * mapping canonical and below the kernel half). Fills *out (may be NULL).
+ * Returns 0, or -1 when there is no 64-bit vDSO or the mapping failed. */
+int vdso64_map(Mem *m, uint64_t addr, Vdso64Info *out);
+
 #endif
