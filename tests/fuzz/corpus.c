@@ -142,6 +142,7 @@ int corpus_check(const char *path, const char *known_open, const char *cpu_overr
                 fz_set_model((int)ov, ofam);
             else
                 fz_set_model(h.vendor, h.family);
+            fz_set_recorded_cpu(h.vendor, h.family, h.model);
             printf("%s: recorded on %s family %xh model %xh (%s), %s mode; ringside models %s\n",
                    cname, h.vendor == CPU_AMD ? "AMD" : "Intel", h.family, h.model, h.cpu,
                    fz_mode->name, cpu_model_name((CpuVendor)fz_vendor, fz_family));

@@ -190,6 +190,9 @@ typedef struct FuzzNative {
 extern int fz_vendor; /* CpuVendor */
 extern unsigned fz_family;
 void fz_set_model(int vendor, unsigned family);
+/* Replaying a recorded corpus: compare undefined flags as the recording CPU
+ * (vendor, display family, model) defines them. */
+void fz_set_recorded_cpu(int vendor, unsigned family, unsigned model);
 
 /* Run natively (0, or -1 when the native side cannot be set up). */
 int fz_native(const FuzzCase *c, FuzzNative *n);

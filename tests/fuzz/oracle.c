@@ -269,11 +269,23 @@ static int quiet_stderr(int on) {
 
 int fz_vendor = -1;
 unsigned fz_family;
+/* The CPU whose native outcomes are compared: the host's, unless a recorded
+ * corpus names another (its undefined flags are then that CPU's). */
+static int undef_recorded;
+static int undef_vendor;
+static unsigned undef_family, undef_model;
 
 void fz_set_model(int vendor, unsigned family) {
     fz_vendor = vendor;
     fz_family = family;
     rs_set_model(vendor, family);
+}
+
+void fz_set_recorded_cpu(int vendor, unsigned family, unsigned model) {
+    undef_recorded = 1;
+    undef_vendor = vendor;
+    undef_family = family;
+    undef_model = model;
 }
 
 static void model_default(void) {
@@ -289,6 +301,8 @@ static void model_default(void) {
 static uint64_t model_undef(const ZydisDecodedInstruction *zi, const ZydisDecodedOperand *zo,
                             const RegState *in, int *skip) {
     model_default();
+    if (undef_recorded)
+        return fz_undef_mask(undef_vendor, undef_family, undef_model, zi, zo, in, skip);
     return undef_flags(zi, zo, in, skip);
 }
 
