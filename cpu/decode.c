@@ -248,7 +248,9 @@ static int translate(Cpu *c, CpuMode mode, uint64_t rip, const ZydisDecodedInstr
     /* Outside 64-bit mode segments are checked: a write through a CS
      * override hits a code segment, which is never writable: #GP(0). */
     int cs_write = 0;
-    if (mode != MODE_64 && zi->meta.category != ZYDIS_CATEGORY_MPX) /* MPX: NOPs here */
+    /* MPX: NOPs here; ARPL writes only when it adjusts the RPL (its handler checks) */
+    if (mode != MODE_64 && zi->meta.category != ZYDIS_CATEGORY_MPX &&
+        zi->mnemonic != ZYDIS_MNEMONIC_ARPL)
         for (int j = 0; j < zi->operand_count && j < ZYDIS_MAX_OPERAND_COUNT; j++)
             if (zo[j].type == ZYDIS_OPERAND_TYPE_MEMORY && zo[j].mem.segment == ZYDIS_REGISTER_CS &&
                 (zo[j].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))

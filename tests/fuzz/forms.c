@@ -127,9 +127,6 @@ const char *insn_unsafe(const ZydisDecodedInstruction *zi, const ZydisDecodedOpe
     if (zi->mnemonic == ZYDIS_MNEMONIC_INT &&
         (zo[0].imm.value.u == 0x80 || zo[0].imm.value.u == 3 || zo[0].imm.value.u == 4))
         return "INT 0x80 reaches the host kernel; INT 3/4 need an IDT";
-    if (zi->mnemonic == ZYDIS_MNEMONIC_ARPL && zo[0].type == ZYDIS_OPERAND_TYPE_MEMORY &&
-        zo[0].mem.segment == ZYDIS_REGISTER_CS)
-        return "ARPL through CS: the decoder's CS-write #GP precedes ARPL's conditional write";
     if (zi->mnemonic == ZYDIS_MNEMONIC_INTO && FZ_M32)
         return "INTO (#OF, 32-bit mode) needs an IDT: the host traps through a DPL-3 gate";
     return NULL;
