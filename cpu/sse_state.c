@@ -19,6 +19,7 @@
  * tags are derived from register contents (valid/zero/special), as FNSTENV
  * reports them. FIP/FDP/FOP/FCS/FDS come from the x87 engine (x87.h). */
 #include "sse.h"
+#include "x87.h"
 
 /* ------------------------------------------------------------------ */
 /* 16-byte accesses off the TLB fast path (sse.h). */
@@ -118,42 +119,9 @@ static int sel_mxcsr(const DecodeCtx *d, Insn *i) {
 /* ------------------------------------------------------------------ */
 /* x87 control state */
 
-#define FSW_ES      0x0080u
-#define FSW_B       0x8000u
-#define FSW_TOP(sw) (((sw) >> 11) & 7)
+/* fsw's ES and B follow the unmasked exception flags */
+static inline void fsw_fix(Cpu *c) { c->fsw = x87_fsw_norm(c->fsw, c->fcw); }
 
-static inline uint16_t fcw_norm(uint32_t v) { return (uint16_t)((v & 0x1f3f) | 0x40); }
-/* ES and B follow the unmasked exception flags. */
-static inline void fsw_fix(Cpu *c) {
-    if (c->fsw & 0x3f & ~c->fcw)
-        c->fsw |= FSW_ES | FSW_B;
-    else
-        c->fsw &= (uint16_t) ~(FSW_ES | FSW_B);
-}
-/* Waiting x87 instructions deliver a pending unmasked exception first. */
-static inline void fpu_wait(Cpu *c) {
-    if (unlikely(c->fsw & FSW_ES)) cpu_fault_noerr(c, EXC_MF);
-}
-
-/* Tag of a non-empty register from its contents: 00 valid, 01 zero,
- * 10 special (NaN, infinity, denormal, unnormal). */
-static unsigned tag_of(const uint8_t r[10]) {
-    uint64_t mant;
-    memcpy(&mant, r, 8);
-    unsigned exp = (r[8] | (unsigned)r[9] << 8) & 0x7fff;
-    if (exp == 0) return mant == 0 ? 1 : 2;
-    if (exp == 0x7fff || !(mant >> 63)) return 2;
-    return 0;
-}
-/* Full tag word with non-empty tags recomputed from the contents. */
-static uint16_t ftw_full(Cpu *c) {
-    uint16_t t = 0;
-    for (int p = 0; p < 8; p++) {
-        unsigned tag = ((c->ftw >> (2 * p)) & 3) == 3 ? 3 : tag_of(c->st[p]);
-        t |= (uint16_t)(tag << (2 * p));
-    }
-    return t;
-}
 /* FXSAVE's abridged tag: bit p set when physical register p is not empty. */
 static uint8_t ftw_abridged(Cpu *c) {
     uint8_t t = 0;
@@ -161,20 +129,11 @@ static uint8_t ftw_abridged(Cpu *c) {
         if (((c->ftw >> (2 * p)) & 3) != 3) t |= (uint8_t)(1u << p);
     return t;
 }
-/* Load a tag word: only "empty or not" is kept, as the hardware does. */
-static void ftw_load_full(Cpu *c, uint16_t full) {
-    uint8_t abr = 0;
-    for (int p = 0; p < 8; p++)
-        if (((full >> (2 * p)) & 3) != 3) abr |= (uint8_t)(1u << p);
-    c->ftw = 0;
-    for (int p = 0; p < 8; p++)
-        c->ftw |= (uint16_t)(((abr >> p) & 1 ? tag_of(c->st[p]) : 3u) << (2 * p));
-}
 static void ftw_load_abridged(Cpu *c, uint8_t abr) {
     uint16_t full = 0;
     for (int p = 0; p < 8; p++)
         if (!((abr >> p) & 1)) full |= (uint16_t)(3u << (2 * p));
-    ftw_load_full(c, full);
+    x87_ftw_load(c, full);
 }
 
 static void op_fninit(Cpu *c, const Insn *i) {
@@ -183,69 +142,33 @@ static void op_fninit(Cpu *c, const Insn *i) {
     c->ftw = 0xffff;
 }
 static void op_fnclex(Cpu *c, const Insn *i) { c->fsw &= 0x7f00; }
-static void op_fwait(Cpu *c, const Insn *i) { fpu_wait(c); }
+static void op_fwait(Cpu *c, const Insn *i) { x87_wait(c); }
 static void op_fnstcw(Cpu *c, const Insn *i) { mem_wr16(c, insn_ea(c, i), c->fcw); }
 static void op_fldcw(Cpu *c, const Insn *i) {
-    fpu_wait(c);
+    x87_wait(c);
     uint16_t v = mem_rd16(c, insn_ea(c, i));
-    c->fcw = fcw_norm(v);
+    c->fcw = x87_fcw_norm(v);
     fsw_fix(c);
 }
 static void op_fnstsw_m(Cpu *c, const Insn *i) { mem_wr16(c, insn_ea(c, i), c->fsw); }
 static void op_fnstsw_ax(Cpu *c, const Insn *i) { reg_set(c, GPR_OFF(RAX), 2, c->fsw); }
 
-/* FNSTENV/FLDENV: 28-byte protected-mode image (14 bytes with a 16-bit
- * operand size), laid out as FNSAVE's header (x87_ld.c): the reserved upper
- * halves store as 0xffff; FIP, FCS | FOP << 16, FDP, FDS (the 16-bit image:
- * FIP, FCS, FDP, FDS as words, no FOP). FCS/FDS load as 0 on hosts that
- * deprecate them (Intel), as there; AMD keeps them. */
-int x87_fcs_deprecated(void);
+/* FNSTENV/FLDENV: the environment image (x87.h). */
 static void op_fnstenv(Cpu *c, const Insn *i) {
-    uint64_t a = insn_ea(c, i);
-    uint16_t tw = ftw_full(c);
-    if (i->flags & I_O16) {
-        uint16_t img[7] = {c->fcw, c->fsw, tw, (uint16_t)c->fip, c->fcs, (uint16_t)c->fdp, c->fds};
-        cpu_wr_bytes(c, a, img, sizeof img);
-    } else {
-        uint32_t img[7] = {0xffff0000u | c->fcw,
-                           0xffff0000u | c->fsw,
-                           0xffff0000u | tw,
-                           (uint32_t)c->fip,
-                           c->fcs | (uint32_t)(c->fop & 0x7ff) << 16,
-                           (uint32_t)c->fdp,
-                           0xffff0000u | c->fds};
-        cpu_wr_bytes(c, a, img, sizeof img);
-    }
+    uint8_t img[28];
+    unsigned n = x87_env_store(c, i->flags & I_O16, img);
+    cpu_wr_bytes(c, insn_ea(c, i), img, n);
     c->fcw |= 0x3f; /* FNSTENV masks all x87 exceptions afterwards */
     fsw_fix(c);
 }
 static void op_fldenv(Cpu *c, const Insn *i) {
-    fpu_wait(c);
-    uint64_t a = insn_ea(c, i);
-    uint16_t cw, sw, tw, fcs, fds, fop = 0;
-    uint32_t fip, fdp;
-    if (i->flags & I_O16) {
-        uint16_t img[7];
-        cpu_rd_bytes(c, a, img, sizeof img);
-        cw = img[0], sw = img[1], tw = img[2];
-        fip = img[3], fcs = img[4], fdp = img[5], fds = img[6];
-    } else {
-        uint32_t img[7];
-        cpu_rd_bytes(c, a, img, sizeof img);
-        cw = (uint16_t)img[0], sw = (uint16_t)img[1], tw = (uint16_t)img[2];
-        fip = img[3], fcs = (uint16_t)img[4], fop = (uint16_t)((img[4] >> 16) & 0x7ff);
-        fdp = img[5], fds = (uint16_t)img[6];
-    }
-    c->fcw = fcw_norm(cw);
-    c->fsw = sw;
-    fsw_fix(c);
-    ftw_load_full(c, tw);
-    int dep = x87_fcs_deprecated();
-    c->fip = fip;
-    c->fdp = fdp;
-    c->fop = fop;
-    c->fcs = dep ? 0 : fcs;
-    c->fds = dep ? 0 : fds;
+    x87_wait(c);
+    uint8_t img[28];
+    int o16 = i->flags & I_O16;
+    cpu_rd_bytes(c, insn_ea(c, i), img, o16 ? 14 : 28);
+    X87Env e;
+    x87_env_parse(img, o16, &e);
+    x87_env_apply(c, &e);
 }
 
 /* ------------------------------------------------------------------ */
@@ -269,7 +192,7 @@ static void op_fxsave(Cpu *c, const Insn *i) {
     uint32_t mx = sse_read_mxcsr(c), mask = sse_mxcsr_mask();
     memcpy(img + 24, &mx, 4);
     memcpy(img + 28, &mask, 4);
-    unsigned top = FSW_TOP(c->fsw);
+    unsigned top = X87_FSW_TOP(c->fsw);
     for (unsigned k = 0; k < 8; k++)
         memcpy(img + FX_ST + 16 * k, c->st[(top + k) & 7], 10);
     /* last x87 instruction: opcode and pointers (64-bit layout for
@@ -277,7 +200,7 @@ static void op_fxsave(Cpu *c, const Insn *i) {
      * user mode whatever CPUID 8000_0008:EBX[2] XSaveErPtr says) stores them
      * only while FSW.ES is set and zeros otherwise; FNSAVE/FNSTENV always
      * store them. */
-    if (c->vendor == CPU_AMD && !(c->fsw & FSW_ES)) {
+    if (c->vendor == CPU_AMD && !(c->fsw & X87_FSW_ES)) {
         /* the image is zeroed */
     } else if (i->mnem == ZYDIS_MNEMONIC_FXSAVE64) {
         memcpy(img + 6, &c->fop, 2);
@@ -313,10 +236,10 @@ static void op_fxrstor(Cpu *c, const Insn *i) {
     uint16_t cw, sw;
     memcpy(&cw, img + 0, 2);
     memcpy(&sw, img + 2, 2);
-    c->fcw = fcw_norm(cw);
+    c->fcw = x87_fcw_norm(cw);
     c->fsw = sw;
     fsw_fix(c);
-    unsigned top = FSW_TOP(c->fsw);
+    unsigned top = X87_FSW_TOP(c->fsw);
     for (unsigned k = 0; k < 8; k++)
         memcpy(c->st[(top + k) & 7], img + FX_ST + 16 * k, 10);
     ftw_load_abridged(c, img[4]);

@@ -85,6 +85,24 @@ static inline void x87_ftw_load(Cpu *c, uint16_t full) {
     c->ftw = t;
 }
 
+/* ---- the FNSTENV/FNSAVE environment (x87_ld.c) ----
+ * 28-byte protected-mode image (32-bit operand size): FCW FSW FTW as dwords
+ * whose upper halves store as 0xffff, FIP, FCS | FOP << 16, FDP, FDS (upper
+ * half 0xffff); 14 bytes with a 16-bit operand size: seven words FCW FSW FTW
+ * FIP FCS FDP FDS (no FOP). FNSAVE/FRSTOR follow it with ST(0)..ST(7). */
+typedef struct X87Env {
+    uint16_t cw, sw, tw, fcs, fds, fop;
+    uint32_t fip, fdp;
+} X87Env;
+/* The image of the current state into img; returns its size (14 or 28). */
+unsigned x87_env_store(const Cpu *c, int o16, uint8_t img[28]);
+/* Parse an image (14 or 28 bytes as o16 says); returns its size. */
+unsigned x87_env_parse(const uint8_t *img, int o16, X87Env *e);
+/* Load a parsed image: control, status and tag words (tags recomputed from
+ * the registers, so load st[] first), and the pointers (FCS/FDS as 0 on
+ * hosts that deprecate them, as there). */
+void x87_env_apply(Cpu *c, const X87Env *e);
+
 /* ---- the engine (x87_host.c) ---- */
 
 /* Stub entry (current engine) for the instruction with opcode byte 0xD8 +

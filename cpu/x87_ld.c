@@ -33,33 +33,62 @@ static void op_fcmov(Cpu *c, const Insn *i) {
  * 387; no-wait encodings, so no pending-exception check. */
 static void op_fnop_legacy(Cpu *c, const Insn *i) {}
 
+/* ---- the environment image ---- */
+
+unsigned x87_env_store(const Cpu *c, int o16, uint8_t img[28]) {
+    uint16_t tw = x87_ftw_full(c);
+    if (o16) {
+        uint16_t w[7] = {c->fcw, c->fsw, tw, (uint16_t)c->fip, c->fcs, (uint16_t)c->fdp, c->fds};
+        memcpy(img, w, sizeof w);
+        return 14;
+    }
+    uint32_t w[7] = {0xffff0000u | c->fcw,
+                     0xffff0000u | c->fsw,
+                     0xffff0000u | tw,
+                     (uint32_t)c->fip,
+                     c->fcs | (uint32_t)(c->fop & 0x7ff) << 16,
+                     (uint32_t)c->fdp,
+                     0xffff0000u | c->fds};
+    memcpy(img, w, sizeof w);
+    return 28;
+}
+
+unsigned x87_env_parse(const uint8_t *img, int o16, X87Env *e) {
+    e->fop = 0;
+    if (o16) {
+        uint16_t w[7];
+        memcpy(w, img, sizeof w);
+        e->cw = w[0], e->sw = w[1], e->tw = w[2];
+        e->fip = w[3], e->fcs = w[4], e->fdp = w[5], e->fds = w[6];
+        return 14;
+    }
+    uint32_t w[7];
+    memcpy(w, img, sizeof w);
+    e->cw = (uint16_t)w[0], e->sw = (uint16_t)w[1], e->tw = (uint16_t)w[2];
+    e->fip = w[3], e->fcs = (uint16_t)w[4], e->fop = (uint16_t)((w[4] >> 16) & 0x7ff);
+    e->fdp = w[5], e->fds = (uint16_t)w[6];
+    return 28;
+}
+
+void x87_env_apply(Cpu *c, const X87Env *e) {
+    c->fcw = x87_fcw_norm(e->cw);
+    c->fsw = x87_fsw_norm(e->sw, c->fcw);
+    x87_ftw_load(c, e->tw);
+    int dep = x87_fcs_deprecated();
+    c->fip = e->fip;
+    c->fdp = e->fdp;
+    c->fop = e->fop;
+    c->fcs = dep ? 0 : e->fcs;
+    c->fds = dep ? 0 : e->fds;
+}
+
 /* ---- FNSAVE / FRSTOR ----
- * 108-byte image (32-bit operand size): FCW FSW FTW as dwords with the
- * upper halves reading 0xffff, FIP, FCS | FOP << 16, FDP, FDS (upper half
- * 0xffff), then ST(0)..ST(7). 94-byte image (16-bit operand size): seven
- * words FCW FSW FTW FIP FCS FDP FDS, then the registers. Protected-mode
- * formats only (ringside has no real mode). FCS/FDS read 0 on hosts that
- * deprecate them, as there. */
+ * The environment image, then ST(0)..ST(7) (108 bytes, or 94 with a 16-bit
+ * operand size). Protected-mode formats only (ringside has no real mode). */
 static void op_fnsave(Cpu *c, const Insn *i) {
     uint64_t a = insn_ea(c, i);
     uint8_t img[108];
-    unsigned hdr;
-    uint16_t tw = x87_ftw_full(c);
-    if (i->flags & I_O16) {
-        uint16_t w[7] = {c->fcw, c->fsw, tw, (uint16_t)c->fip, c->fcs, (uint16_t)c->fdp, c->fds};
-        memcpy(img, w, sizeof w);
-        hdr = 14;
-    } else {
-        uint32_t w[7] = {0xffff0000u | c->fcw,
-                         0xffff0000u | c->fsw,
-                         0xffff0000u | tw,
-                         (uint32_t)c->fip,
-                         c->fcs | (uint32_t)(c->fop & 0x7ff) << 16,
-                         (uint32_t)c->fdp,
-                         0xffff0000u | c->fds};
-        memcpy(img, w, sizeof w);
-        hdr = 28;
-    }
+    unsigned hdr = x87_env_store(c, i->flags & I_O16, img);
     unsigned top = X87_FSW_TOP(c->fsw);
     for (unsigned k = 0; k < 8; k++)
         memcpy(img + hdr + 10 * k, c->st[(top + k) & 7], 10);
@@ -77,36 +106,14 @@ static void op_frstor(Cpu *c, const Insn *i) {
     x87_wait(c);
     uint64_t a = insn_ea(c, i);
     uint8_t img[108];
-    unsigned hdr;
-    uint16_t cw, sw, tw, fop = 0, fcs, fds;
-    uint32_t fip, fdp;
-    if (i->flags & I_O16) {
-        hdr = 14;
-        cpu_rd_bytes(c, a, img, hdr + 80);
-        uint16_t w[7];
-        memcpy(w, img, sizeof w);
-        cw = w[0], sw = w[1], tw = w[2], fip = w[3], fcs = w[4], fdp = w[5], fds = w[6];
-    } else {
-        hdr = 28;
-        cpu_rd_bytes(c, a, img, hdr + 80);
-        uint32_t w[7];
-        memcpy(w, img, sizeof w);
-        cw = (uint16_t)w[0], sw = (uint16_t)w[1], tw = (uint16_t)w[2];
-        fip = w[3], fcs = (uint16_t)w[4], fop = (uint16_t)((w[4] >> 16) & 0x7ff);
-        fdp = w[5], fds = (uint16_t)w[6];
-    }
-    c->fcw = x87_fcw_norm(cw);
-    c->fsw = x87_fsw_norm(sw, c->fcw);
-    unsigned top = X87_FSW_TOP(c->fsw);
+    int o16 = i->flags & I_O16;
+    cpu_rd_bytes(c, a, img, (o16 ? 14 : 28) + 80);
+    X87Env e;
+    unsigned hdr = x87_env_parse(img, o16, &e);
+    unsigned top = X87_FSW_TOP(e.sw);
     for (unsigned k = 0; k < 8; k++)
         memcpy(c->st[(top + k) & 7], img + hdr + 10 * k, 10);
-    x87_ftw_load(c, tw);
-    int dep = x87_fcs_deprecated();
-    c->fip = fip;
-    c->fdp = fdp;
-    c->fop = fop;
-    c->fcs = dep ? 0 : fcs;
-    c->fds = dep ? 0 : fds;
+    x87_env_apply(c, &e);
 }
 
 /* ---- selector ---- */
