@@ -67,6 +67,13 @@ if [ ! -x "$bb32" ] && command -v apt-get >/dev/null && [ ${#packages[@]} -gt 0 
     rm -rf "$tmpd"
 fi
 
+# The i386 Debian root the tests run under --sysroot (tests/real): Debian's
+# i386 libc6, coreutils and python3.11 unpacked, not installed.
+if [ ${#packages[@]} -gt 0 ] && [ ! -f "$build_dir/i386-root/.complete" ]; then
+    scripts/i386-root.sh "$build_dir/i386-root" ||
+        echo "setup: could not make the i386 root; the real/i386-* tests will be skipped" >&2
+fi
+
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
 cmake --build "$build_dir" -j"$jobs"

@@ -21,6 +21,10 @@ jobs=2 # the project's machines have two cores
 status=0
 ctest --test-dir build --output-on-failure -j"$jobs" || status=1
 
+# The coverage-guided harnesses (libFuzzer, ASan + UBSan; built with clang
+# into ./build-fuzz): a short run of each, a fixed number of executions.
+scripts/fuzz.sh --short 20000 || status=1
+
 if [ "$asan" = 1 ]; then
     scripts/setup.sh build-asan -DRINGSIDE_SANITIZE=ON
     # Memory errors and undefined behaviour fail a test (the build does not
