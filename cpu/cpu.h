@@ -313,6 +313,10 @@ void cpu_flush_code(Cpu *c);
 
 /* Zydis text of the instruction at addr in the current mode (for traces). */
 int cpu_disasm(Cpu *c, uint64_t addr, char *out, size_t outlen, uint8_t *bytes, int *len);
+/* The same, decoding as code of `mode` (CpuMode) runs: e.g. a 32-bit
+ * program's instruction while the CPU is in the 64-bit kernel. */
+int cpu_disasm_mode(Cpu *c, int mode, uint64_t addr, char *out, size_t outlen, uint8_t *bytes,
+                    int *len);
 
 const char *cpu_exc_name(int vector);
 

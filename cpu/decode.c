@@ -160,7 +160,10 @@ void decode_mem_operand(CpuMode mode, uint64_t next, const ZydisDecodedOperand *
         if (o->mem.base != ZYDIS_REGISTER_NONE) i->base = (uint8_t)zreg_gpr_num(o->mem.base);
         if (o->mem.index != ZYDIS_REGISTER_NONE && zreg_is_gpr(o->mem.index)) {
             i->index = (uint8_t)zreg_gpr_num(o->mem.index);
-            i->scale = (uint8_t)(o->mem.scale == 8 ? 3 : o->mem.scale == 4 ? 2 : o->mem.scale == 2 ? 1 : 0);
+            i->scale = (uint8_t)(o->mem.scale == 8   ? 3
+                                 : o->mem.scale == 4 ? 2
+                                 : o->mem.scale == 2 ? 1
+                                                     : 0);
         }
     }
     i->mseg = seg_num(o->mem.segment);
@@ -533,6 +536,12 @@ Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
 }
 
 int cpu_disasm(Cpu *c, uint64_t addr, char *out, size_t outlen, uint8_t *bytes, int *len) {
+    return cpu_disasm_mode(c, c->mode, addr, out, outlen, bytes, len);
+}
+
+int cpu_disasm_mode(Cpu *c, int mode, uint64_t addr, char *out, size_t outlen, uint8_t *bytes,
+                    int *len) {
+    if (mode < MODE_64 || mode > MODE_PROT32) mode = c->mode;
     uint8_t buf[16];
     uint64_t fa;
     int fprot;
@@ -548,7 +557,7 @@ int cpu_disasm(Cpu *c, uint64_t addr, char *out, size_t outlen, uint8_t *bytes, 
     }
     ZydisDecodedInstruction zi;
     ZydisDecodedOperand zo[ZYDIS_MAX_OPERAND_COUNT];
-    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&c->dc->dec[c->mode], buf, got, &zi, zo))) {
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&c->dc->dec[mode], buf, got, &zi, zo))) {
         snprintf(out, outlen, "(bad)");
         if (bytes) bytes[0] = buf[0];
         if (len) *len = 1;

@@ -148,7 +148,11 @@ int kernel_exc_signal(int vector) {
 
 static void report_fault(Proc *p, const PtRegs *r, int vector, uint64_t cr2, int sig) {
     char text[128];
-    cpu_disasm(p->cpu, r->ip, text, sizeof text, NULL, NULL);
+    /* decoded as the faulting program runs, not as the kernel that reports it */
+    int mode = p->kernel32                             ? MODE_PROT32
+               : (r->cs & ~3ull) == (__USER32_CS & ~3) ? MODE_COMPAT32
+                                                       : MODE_64;
+    cpu_disasm_mode(p->cpu, mode, r->ip, text, sizeof text, NULL, NULL);
     const char *signame = sigabbrev_np(sig);
     fprintf(stderr, "ringside: SIG%s (%s) at 0x%llx: %s", signame ? signame : "?",
             cpu_exc_name(vector), (unsigned long long)r->ip, text);
