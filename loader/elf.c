@@ -1,306 +1,175 @@
-/* ELF64 (and, for the 32-bit issue, ELF32 i386) static executables:
- * ET_EXEC and static-PIE ET_DYN. Every header field is validated before
- * use; a malformed file gets one line naming the problem and status 126. */
+/* execve's ELF part (Linux's load_elf_binary with ASLR off): the program,
+ * and its PT_INTERP dynamic linker, placed where Linux places them.
+ *   ET_EXEC                at its own addresses
+ *   ET_DYN with PT_INTERP  (PIE) at ELF_ET_DYN_BASE
+ *   ET_DYN without         (static PIE, ld.so run directly) top-down in the
+ *                          mmap area, like any mmap of its total size
+ *   the interpreter        top-down in the mmap area
+ * brk starts after the program's highest segment; for an ET_DYN program
+ * without interpreter Linux moves it to ELF_ET_DYN_BASE (page-aligned up). */
 #include <elf.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "elf_file.h"
 #include "loader.h"
 
-#define MAX_PHNUM            256
-#define ET_DYN_BASE64        0x555555554000ull /* Linux's ELF_ET_DYN_BASE without ASLR */
 #define USER_TOP64           0x7ffffffff000ull /* TASK_SIZE_MAX */
-#define ET_DYN_BASE32        0x00400000ull     /* Linux's ELF_ET_DYN_BASE for ia32 */
-#define USER_TOP32           0xffffe000ull     /* TASK_SIZE for a 32-bit process */
-#define TASK_SIZE32_KERNEL32 0xc0000000ull     /* user space under a 32-bit kernel */
+#define USER_TOP32           0xffffe000ull     /* TASK_SIZE of a compat task */
+#define TASK_SIZE32_KERNEL32 0xc0000000ull     /* user space under a 32-bit kernel (3G/1G) */
+#define MMAP_GAP             0x8000000ull      /* mmap_base = TASK_SIZE - 128 MiB (MIN_GAP) */
+#define MMAP_MIN             0x10000ull        /* vm.mmap_min_addr */
+/* ELF_ET_DYN_BASE: 64-bit DEFAULT_MAP_WINDOW / 3 * 2 (not page aligned:
+ * the PIE goes at its page start, a moved brk at its page end); the
+ * compat value as a 6.x kernel uses it (measured with setarch -R); a
+ * 32-bit kernel's TASK_SIZE / 3 * 2. */
+#define ET_DYN_BASE64  0x555555554aaaull
+#define ET_DYN_BASE32  0x56555000ull
+#define ET_DYN_BASE32K 0x80000000ull
 
-static int fail(LoadInfo *li, int status, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(li->err, sizeof li->err, fmt, ap);
-    va_end(ap);
-    li->exit_status = status;
-    return -1;
+static uint64_t user_top_of(const Proc *p, int is64) {
+    return is64 ? USER_TOP64 : p->kernel32 ? TASK_SIZE32_KERNEL32 : USER_TOP32;
 }
 
-static int prot_of(uint32_t flags) {
-    int p = MEM_U;
-    if (flags & PF_R) p |= MEM_R;
-    if (flags & PF_W) p |= MEM_W | MEM_R;
-    if (flags & PF_X) p |= MEM_X | MEM_R;
-    return p;
+/* Top-down placement of an ET_DYN image's whole extent: its load bias. */
+static int place_topdown(Proc *p, ElfFile *f, const char *path, uint64_t *bias, LoadInfo *li) {
+    uint64_t size = ((f->hi + PAGE_SIZE - 1) & PAGE_MASK) - f->lo;
+    uint64_t a = mem_find_free(p->mem, size, MMAP_MIN, p->mmap_base);
+    if (!a) {
+        elf_close(f);
+        return elf_fail(li, 126, "%s: no room for the image (0x%llx bytes)", path,
+                        (unsigned long long)size);
+    }
+    *bias = a - f->lo;
+    return 0;
 }
 
-/* Read exactly n bytes at off; -1 on a short file. */
-static int pread_all(int fd, void *buf, size_t n, uint64_t off) {
-    size_t done = 0;
-    while (done < n) {
-        ssize_t k = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) return -1;
-        done += (size_t)k;
+/* The PT_INTERP path: NUL-terminated inside the file, as Linux requires. */
+static int read_interp(ElfFile *f, const char *path, char *out, size_t n, LoadInfo *li) {
+    out[0] = 0;
+    for (int k = 0; k < f->phnum; k++) {
+        const Elf64_Phdr *s = &f->ph[k];
+        if (s->p_type != PT_INTERP) continue;
+        if (s->p_filesz < 2 || s->p_filesz > n || s->p_offset > f->fsize ||
+            s->p_filesz > f->fsize - s->p_offset) {
+            elf_close(f);
+            return elf_fail(li, 126, "%s: bad PT_INTERP (size 0x%llx)", path,
+                            (unsigned long long)s->p_filesz);
+        }
+        if (elf_pread_all(f->fd, out, s->p_filesz, s->p_offset) < 0 || out[s->p_filesz - 1]) {
+            elf_close(f);
+            return elf_fail(li, 126, "%s: PT_INTERP is not a NUL-terminated path", path);
+        }
+        if (out[0] == 0) {
+            elf_close(f);
+            return elf_fail(li, 126, "%s: PT_INTERP is empty", path);
+        }
+        return 0; /* Linux takes the first one */
     }
     return 0;
 }
 
-/* A program-header view that covers both classes. */
-typedef struct Seg {
-    uint32_t type, flags;
-    uint64_t off, vaddr, filesz, memsz, align;
-} Seg;
+/* PT_GNU_STACK decides the stack's X bit; without one, a 32-bit program
+ * gets an executable stack (Linux's READ_IMPLIES_EXEC default for ia32). */
+static int exec_stack_of(const ElfFile *f) {
+    for (int k = 0; k < f->phnum; k++)
+        if (f->ph[k].p_type == PT_GNU_STACK) return (f->ph[k].p_flags & PF_X) != 0;
+    return !f->is64;
+}
+
+static int load_interp(Proc *p, const char *ipath, int is64, LoadInfo *li) {
+    char buf[PATH_MAX], name[PATH_MAX];
+    const char *host = proc_host_path(p, ipath, buf, sizeof buf);
+    ElfFile *f = malloc(sizeof *f);
+    if (!f) return elf_fail(li, 126, "%s: out of memory", ipath);
+    int status = 127;
+    if (elf_open(f, host, ipath, li) < 0) {
+        status = li->exit_status;
+        /* "cannot run P: interpreter I: why", the way execve's ENOENT reads */
+        char why[sizeof li->err];
+        snprintf(why, sizeof why, "%s", li->err);
+        elf_fail(li, status, "interpreter %.200s", why);
+        free(f);
+        return -1;
+    }
+    if (f->is64 != is64) {
+        elf_close(f);
+        free(f);
+        return elf_fail(li, 126, "interpreter %s: ELF class differs from the program's", ipath);
+    }
+    uint64_t bias = 0;
+    if (elf_check_segments(f, ipath, user_top_of(p, is64), li) < 0 ||
+        (f->type == ET_DYN && place_topdown(p, f, ipath, &bias, li) < 0)) {
+        char why[sizeof li->err];
+        snprintf(why, sizeof why, "%s", li->err);
+        snprintf(li->err, sizeof li->err, "interpreter %.200s", why);
+        free(f);
+        return -1;
+    }
+    if (!realpath(host, name)) snprintf(name, sizeof name, "%s", host);
+    if (elf_map_segments(p, f, bias, ipath, name, li) < 0) {
+        free(f);
+        return -1;
+    }
+    li->interp_base = f->lo + bias;
+    li->start = f->entry + bias;
+    elf_close(f);
+    free(f);
+    return 0;
+}
 
 int elf_load(Proc *p, const char *path, LoadInfo *li) {
     memset(li, 0, sizeof *li);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail(li, errno == ENOENT ? 127 : 126, "%s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return fail(li, 126, "%s: not a regular file", path);
+    ElfFile *f = malloc(sizeof *f);
+    if (!f) return elf_fail(li, 126, "%s: out of memory", path);
+    int rc = -1;
+    char interp[PATH_MAX];
+    if (elf_open(f, path, path, li) < 0) goto out;
+    if (f->is64 && p->kernel32) {
+        elf_close(f);
+        elf_fail(li, 126,
+                 "%s: a 64-bit program cannot run on the 32-bit kernel model (--kernel=i386)",
+                 path);
+        goto out;
     }
-    if (access(path, X_OK) != 0) { /* execve needs execute permission, even for root */
-        close(fd);
-        return fail(li, 126, "%s: Permission denied (not executable)", path);
-    }
-    uint64_t fsize = (uint64_t)st.st_size;
-    unsigned char ident[EI_NIDENT];
-    if (fsize < EI_NIDENT || pread_all(fd, ident, EI_NIDENT, 0) < 0) {
-        close(fd);
-        return fail(li, 126, "%s: file too short to be an ELF executable (%llu bytes)", path,
-                    (unsigned long long)fsize);
-    }
-    if (memcmp(ident, ELFMAG, SELFMAG) != 0) {
-        close(fd);
-        if (ident[0] == '#' && ident[1] == '!')
-            return fail(li, 126, "%s: a script (#!): run its interpreter under ringside instead",
-                        path);
-        return fail(li, 126, "%s: not an ELF file (bad magic)", path);
-    }
-    if (ident[EI_CLASS] != ELFCLASS64 && ident[EI_CLASS] != ELFCLASS32) {
-        close(fd);
-        return fail(li, 126, "%s: bad ELF class %u", path, ident[EI_CLASS]);
-    }
-    if (ident[EI_DATA] != ELFDATA2LSB) {
-        close(fd);
-        return fail(li, 126, "%s: not little-endian (EI_DATA %u)", path, ident[EI_DATA]);
-    }
-    if (ident[EI_VERSION] != EV_CURRENT) {
-        close(fd);
-        return fail(li, 126, "%s: bad ELF version %u", path, ident[EI_VERSION]);
-    }
-    int is64 = ident[EI_CLASS] == ELFCLASS64;
-    uint16_t type, machine, phentsize, phnum;
-    uint64_t entry, phoff;
-    if (is64) {
-        Elf64_Ehdr eh;
-        if (fsize < sizeof eh || pread_all(fd, &eh, sizeof eh, 0) < 0) {
-            close(fd);
-            return fail(li, 126, "%s: truncated ELF header", path);
-        }
-        type = eh.e_type, machine = eh.e_machine, entry = eh.e_entry, phoff = eh.e_phoff;
-        phentsize = eh.e_phentsize, phnum = eh.e_phnum;
-        if (machine != EM_X86_64) {
-            close(fd);
-            return fail(li, 126, "%s: wrong machine %u (ELF64 needs x86-64, EM_X86_64 = 62)", path,
-                        machine);
-        }
-        if (phentsize != sizeof(Elf64_Phdr)) {
-            close(fd);
-            return fail(li, 126, "%s: bad program header size %u", path, phentsize);
-        }
-    } else {
-        Elf32_Ehdr eh;
-        if (fsize < sizeof eh || pread_all(fd, &eh, sizeof eh, 0) < 0) {
-            close(fd);
-            return fail(li, 126, "%s: truncated ELF header", path);
-        }
-        type = eh.e_type, machine = eh.e_machine, entry = eh.e_entry, phoff = eh.e_phoff;
-        phentsize = eh.e_phentsize, phnum = eh.e_phnum;
-        if (machine != EM_386) {
-            close(fd);
-            return fail(li, 126, "%s: wrong machine %u (ELF32 needs i386, EM_386 = 3)", path,
-                        machine);
-        }
-        if (phentsize != sizeof(Elf32_Phdr)) {
-            close(fd);
-            return fail(li, 126, "%s: bad program header size %u", path, phentsize);
-        }
-    }
-    if (type != ET_EXEC && type != ET_DYN) {
-        close(fd);
-        return fail(li, 126, "%s: not an executable (e_type %u)", path, type);
-    }
-    if (phnum == 0 || phnum > MAX_PHNUM) {
-        close(fd);
-        return fail(li, 126, "%s: bad program header count %u", path, phnum);
-    }
-    uint64_t phsize = (uint64_t)phnum * phentsize;
-    if (phoff > fsize || phsize > fsize - phoff) {
-        close(fd);
-        return fail(li, 126, "%s: program headers lie outside the file", path);
-    }
-    Elf64_Phdr ph[MAX_PHNUM];
-    if (is64) {
-        if (pread_all(fd, ph, phsize, phoff) < 0) {
-            close(fd);
-            return fail(li, 126, "%s: cannot read program headers", path);
-        }
-    } else {
-        Elf32_Phdr ph32[MAX_PHNUM];
-        if (pread_all(fd, ph32, phsize, phoff) < 0) {
-            close(fd);
-            return fail(li, 126, "%s: cannot read program headers", path);
-        }
-        for (int k = 0; k < phnum; k++) {
-            ph[k].p_type = ph32[k].p_type;
-            ph[k].p_flags = ph32[k].p_flags;
-            ph[k].p_offset = ph32[k].p_offset;
-            ph[k].p_vaddr = ph32[k].p_vaddr;
-            ph[k].p_filesz = ph32[k].p_filesz;
-            ph[k].p_memsz = ph32[k].p_memsz;
-            ph[k].p_align = ph32[k].p_align;
-        }
-    }
-    uint64_t user_top = is64 ? USER_TOP64 : p->kernel32 ? TASK_SIZE32_KERNEL32 : USER_TOP32;
-    if (is64 && p->kernel32) {
-        close(fd);
-        return fail(li, 126,
-                    "%s: a 64-bit program cannot run on the 32-bit kernel model (--kernel=i386)",
-                    path);
-    }
-    Seg seg[MAX_PHNUM];
-    int nload = 0;
-    uint64_t lo = ~0ull, hi = 0;
-    for (int k = 0; k < phnum; k++) {
-        Seg s = {ph[k].p_type,   ph[k].p_flags, ph[k].p_offset, ph[k].p_vaddr,
-                 ph[k].p_filesz, ph[k].p_memsz, ph[k].p_align};
-        if (s.type == PT_INTERP) {
-            close(fd);
-            return fail(
-                li, 126,
-                "%s: dynamically linked (PT_INTERP): only static programs are supported yet", path);
-        }
-        if (s.type != PT_LOAD) continue;
-        if (s.filesz > s.memsz) {
-            close(fd);
-            return fail(li, 126, "%s: segment %d: file size 0x%llx exceeds memory size 0x%llx",
-                        path, k, (unsigned long long)s.filesz, (unsigned long long)s.memsz);
-        }
-        if (s.off > fsize || s.filesz > fsize - s.off) {
-            close(fd);
-            return fail(li, 126, "%s: segment %d: file data lies outside the file", path, k);
-        }
-        if ((s.off & (PAGE_SIZE - 1)) != (s.vaddr & (PAGE_SIZE - 1))) {
-            close(fd);
-            return fail(li, 126,
-                        "%s: segment %d: offset and address are not congruent modulo the page size",
-                        path, k);
-        }
-        if (s.memsz == 0) continue;
-        if (s.memsz > user_top || s.vaddr > user_top - s.memsz) {
-            close(fd);
-            return fail(li, 126, "%s: segment %d: does not fit in the user address space", path, k);
-        }
-        if (nload && s.vaddr < seg[nload - 1].vaddr + seg[nload - 1].memsz) {
-            close(fd);
-            return fail(li, 126, "%s: segment %d: overlaps or precedes the previous segment", path,
-                        k);
-        }
-        seg[nload++] = s;
-        if (s.vaddr < lo) lo = s.vaddr;
-        if (s.vaddr + s.memsz > hi) hi = s.vaddr + s.memsz;
-    }
-    if (nload == 0) {
-        close(fd);
-        return fail(li, 126, "%s: no loadable segments", path);
-    }
+    uint64_t top = user_top_of(p, f->is64);
+    p->mmap_base = top - MMAP_GAP;
+    if (elf_check_segments(f, path, top, li) < 0) goto out;
+    if (read_interp(f, path, interp, sizeof interp, li) < 0) goto out;
     uint64_t bias = 0;
-    if (type == ET_DYN) bias = (is64 ? ET_DYN_BASE64 : ET_DYN_BASE32) - (lo & PAGE_MASK);
-    lo &= PAGE_MASK;
-    if (hi - lo > user_top / 2 || bias + hi > user_top) {
-        close(fd);
-        return fail(li, 126, "%s: image too large (0x%llx bytes)", path,
-                    (unsigned long long)(hi - lo));
+    if (f->type == ET_DYN && interp[0]) {
+        uint64_t base = f->is64 ? ET_DYN_BASE64 : p->kernel32 ? ET_DYN_BASE32K : ET_DYN_BASE32;
+        bias = (base - (f->lo & PAGE_MASK)) & PAGE_MASK;
+    } else if (f->type == ET_DYN && place_topdown(p, f, path, &bias, li) < 0) {
+        goto out;
     }
-    if (lo + bias < 0x10000) {
-        close(fd);
-        return fail(li, 126, "%s: segment below mmap_min_addr (0x10000)", path);
+    if (f->hi + bias > top || f->lo + bias < MMAP_MIN) {
+        elf_close(f);
+        elf_fail(li, 126, "%s: segment below mmap_min_addr (0x10000) or above the user space",
+                 path);
+        goto out;
     }
-    int entry_ok = 0;
-    for (int k = 0; k < nload; k++)
-        if (entry >= seg[k].vaddr && entry < seg[k].vaddr + seg[k].memsz && (seg[k].flags & PF_X))
-            entry_ok = 1;
-    if (!entry_ok) {
-        close(fd);
-        return fail(li, 126, "%s: entry point 0x%llx is outside every executable segment", path,
-                    (unsigned long long)entry);
-    }
-
-    /* Map and fill. Pages shared by two segments get the union of their
-     * permissions, as Linux's page-granular mmap would give. */
-    for (int k = 0; k < nload; k++) {
-        Seg *s = &seg[k];
-        uint64_t start = (s->vaddr + bias) & PAGE_MASK;
-        uint64_t end = (s->vaddr + bias + s->memsz + PAGE_SIZE - 1) & PAGE_MASK;
-        int prot = prot_of(s->flags);
-        if (k > 0) {
-            uint64_t prev_end =
-                (seg[k - 1].vaddr + bias + seg[k - 1].memsz + PAGE_SIZE - 1) & PAGE_MASK;
-            if (prev_end > start) { /* shared page */
-                int pp = mem_page_prot(p->mem, start) & (MEM_R | MEM_W | MEM_X | MEM_U);
-                mem_protect(p->mem, start, PAGE_SIZE, pp | prot);
-                start += PAGE_SIZE;
-            }
-        }
-        /* Named after the file up to the end of its file data; the zero-fill
-         * (bss) pages beyond are anonymous, as /proc/self/maps shows them. */
-        const char *name = p->exe_path[0] ? p->exe_path : path;
-        uint64_t fend = (s->vaddr + bias + s->filesz + PAGE_SIZE - 1) & PAGE_MASK;
-        if (fend < start) fend = start;
-        if (fend > end) fend = end;
-        if (fend > start && mem_map(p->mem, start, fend - start, prot, name) < 0) {
-            close(fd);
-            return fail(li, 126, "%s: cannot map segment %d", path, k);
-        }
-        start = fend;
-        if (end > start && mem_map(p->mem, start, end - start, prot, "") < 0) {
-            close(fd);
-            return fail(li, 126, "%s: cannot map segment %d", path, k);
-        }
-        /* copy the file bytes through a bounce buffer */
-        uint64_t done = 0;
-        char buf[65536];
-        while (done < s->filesz) {
-            size_t n = s->filesz - done > sizeof buf ? sizeof buf : (size_t)(s->filesz - done);
-            if (pread_all(fd, buf, n, s->off + done) < 0 ||
-                mem_write(p->mem, s->vaddr + bias + done, buf, n, 0) < 0) {
-                close(fd);
-                return fail(li, 126, "%s: cannot read segment %d", path, k);
-            }
-            done += n;
-        }
-    }
-    close(fd);
-
-    li->entry = entry + bias;
+    const char *name = p->exe_path[0] ? p->exe_path : path;
+    if (elf_map_segments(p, f, bias, path, name, li) < 0) goto out;
+    li->entry = f->entry + bias;
+    li->start = li->entry;
     li->load_bias = bias;
-    li->phent = phentsize;
-    li->phnum = phnum;
-    li->is32 = !is64;
-    /* AT_PHDR: where the headers are in memory (PT_PHDR, or inside the
-     * first segment that covers them in the file). */
-    li->phdr = 0;
-    for (int k = 0; k < phnum; k++)
-        if (ph[k].p_type == PT_PHDR) li->phdr = ph[k].p_vaddr + bias;
-    if (!li->phdr)
-        for (int k = 0; k < nload; k++)
-            if (phoff >= seg[k].off && phoff + phsize <= seg[k].off + seg[k].filesz)
-                li->phdr = seg[k].vaddr + (phoff - seg[k].off) + bias;
-    li->brk = (hi + bias + PAGE_SIZE - 1) & PAGE_MASK;
-    return 0;
+    li->phent = f->phentsize;
+    li->phnum = f->phnum;
+    li->is32 = !f->is64;
+    li->exec_stack = exec_stack_of(f);
+    li->phdr = elf_phdr_addr(f, bias);
+    li->brk = (f->hi + bias + PAGE_SIZE - 1) & PAGE_MASK;
+    if (f->type == ET_DYN && !interp[0]) {
+        uint64_t base = f->is64 ? ET_DYN_BASE64 : p->kernel32 ? ET_DYN_BASE32K : ET_DYN_BASE32;
+        li->brk = (base + PAGE_SIZE - 1) & PAGE_MASK;
+    }
+    int is64 = f->is64;
+    elf_close(f);
+    if (interp[0] && load_interp(p, interp, is64, li) < 0) goto out;
+    rc = 0;
+out:
+    free(f);
+    return rc;
 }

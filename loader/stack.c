@@ -46,7 +46,8 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
                      const char *execfn) {
     uint64_t top = li->is32 ? (p->kernel32 ? 0xc0000000ull : STACK_TOP32) : STACK_TOP64;
     unsigned w = li->is32 ? 4 : 8; /* word size of the ABI */
-    if (mem_map(p->mem, top - STACK_SIZE, STACK_SIZE, MEM_R | MEM_W | MEM_U, "[stack]") < 0) {
+    int sprot = MEM_R | MEM_W | MEM_U | (li->exec_stack ? MEM_X : 0);
+    if (mem_map(p->mem, top - STACK_SIZE, STACK_SIZE, sprot, "[stack]") < 0) {
         snprintf(li->err, sizeof li->err, "cannot map the stack");
         return 0;
     }
@@ -90,7 +91,10 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
 #define AUX(t, v) (aux[naux][0] = (t), aux[naux][1] = (v), naux++)
     if (li->vdso_entry) AUX(AT_SYSINFO, li->vdso_entry);
     if (li->vdso_base) AUX(AT_SYSINFO_EHDR, li->vdso_base);
-    AUX(AT_MINSIGSTKSZ, 2048);
+    /* Linux's max signal frame: 1456 bytes with the legacy 512-byte FXSAVE
+     * area ringside's CPU has (no XSAVE); measured: a host with 832-byte
+     * XSAVE state reports 1776 = 1456 - 512 + 832, for 64- and 32-bit. */
+    AUX(AT_MINSIGSTKSZ, 1456);
     AUX(AT_HWCAP, id1[3]);
     AUX(AT_PAGESZ, PAGE_SIZE);
     AUX(AT_CLKTCK, (uint64_t)sysconf(_SC_CLK_TCK));
@@ -135,6 +139,21 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
         PUTW(aux[k][1]);
     }
 #undef PUTW
+    /* /proc/self/auxv: the vector as placed, in the ABI's word size. Linux
+     * sizes the file by scanning 8-byte words at even indices for 0, so a
+     * 32-bit vector whose AT_NULL is an odd pair gets one more zero pair. */
+    size_t pairs = naux;
+    if (w == 4 && (naux - 1) % 2) pairs++;
+    size_t abytes = pairs * 2 * w;
+    memset(p->auxv, 0, sizeof p->auxv);
+    p->auxv_len = 0;
+    if (abytes <= sizeof p->auxv) {
+        for (size_t k = 0; k < naux; k++) {
+            memcpy(p->auxv + k * 2 * w, &aux[k][0], w);
+            memcpy(p->auxv + k * 2 * w + w, &aux[k][1], w);
+        }
+        p->auxv_len = (uint32_t)abytes;
+    }
     free(envaddr);
     free(argaddr);
     if (!b.ok) {

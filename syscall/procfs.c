@@ -1,15 +1,17 @@
 /* The guest's own /proc/self: the files that would describe ringside
  * instead of the guest (/proc/self/exe names the guest program,
- * /proc/self/maps lists the guest's address space). Path-taking calls in
- * fs.c ask here first. */
+ * /proc/self/maps lists the guest's address space, /proc/self/auxv holds
+ * the guest's auxiliary vector). Path-taking calls in fs.c ask here first. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "sys_internal.h"
@@ -31,51 +33,39 @@ const char *sys_follow_path(Proc *p, const char *path) {
     return path;
 }
 
-/* Linux's /proc/<pid>/maps line: the name starts in column 74. Offsets,
- * devices and inodes of file mappings are not tracked: shown as 0. */
-int sys_maps_fd(Proc *p, int flags) {
-    int fd = memfd_create("maps", 0);
-    if (fd < 0) return -errno;
-    char *buf = (char *)sys_bounce;
-    size_t len = 0;
-    const MemRegion *r;
-    for (size_t i = 0; (r = mem_region_at(p->mem, i)) != NULL; i++) {
-        if (!(r->prot & MEM_U)) continue; /* the ring-0 image is not the process's */
-        if (len > SYS_CHUNK - 256) {
-            if (write(fd, buf, len) < 0) break;
-            len = 0;
-        }
-        /* Linux merges adjacent anonymous VMAs that agree ("[heap]" grown
-         * by several brk calls is one line); file offsets are not tracked,
-         * so file mappings stay as mapped. */
-        uint64_t end = r->end;
-        const MemRegion *q;
-        while ((r->name[0] == 0 || r->name[0] == '[') && (q = mem_region_at(p->mem, i + 1)) &&
-               q->start == end && q->prot == r->prot && strcmp(q->name, r->name) == 0) {
-            end = q->end;
-            i++;
-        }
-        int n = snprintf(buf + len, SYS_CHUNK - len, "%08llx-%08llx %c%c%cp 00000000 00:00 0",
-                         (unsigned long long)r->start, (unsigned long long)end,
-                         (r->prot & MEM_R) ? 'r' : '-', (r->prot & MEM_W) ? 'w' : '-',
-                         (r->prot & MEM_X) ? 'x' : '-');
-        len += (size_t)n;
-        if (r->name[0]) {
-            while (n++ < 72)
-                buf[len++] = ' ';
-            len +=
-                (size_t)snprintf(buf + len, SYS_CHUNK - len, " %.*s", (int)sizeof r->name, r->name);
-        } else {
-            buf[len++] = ' '; /* Linux pads an unnamed line with one space */
-        }
-        buf[len++] = '\n';
+/* Linux merges neighbouring VMAs that agree: same protection and sharing,
+ * and either both anonymous with the same name ("[heap]" grown by several
+ * brk calls is one line) or the same file at contiguous offsets. */
+static int mergeable(const MemRegion *r, uint64_t r_end, uint64_t r_off, const MemRegion *q) {
+    if (q->start != r_end || q->prot != r->prot || q->shared != r->shared) return 0;
+    if (strcmp(q->name, r->name) != 0) return 0;
+    if (!r->inode && !q->inode) return r->name[0] == 0 || r->name[0] == '[';
+    return q->dev == r->dev && q->inode == r->inode && q->offset == r_off + (r_end - r->start);
+}
+
+/* One line as Linux's show_map_vma prints it: the header, then for a named
+ * mapping padding to column 73 and the name. */
+static size_t maps_line(char *buf, size_t cap, const MemRegion *r, uint64_t end) {
+    int file = r->inode != 0 || r->dev != 0;
+    int n = snprintf(buf, cap, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ",
+                     (unsigned long long)r->start, (unsigned long long)end,
+                     (r->prot & MEM_R) ? 'r' : '-', (r->prot & MEM_W) ? 'w' : '-',
+                     (r->prot & MEM_X) ? 'x' : '-', r->shared ? 's' : 'p',
+                     (unsigned long long)(file ? r->offset : 0), file ? major(r->dev) : 0,
+                     file ? minor(r->dev) : 0, (unsigned long long)r->inode);
+    size_t len = n > 0 ? (size_t)n : 0;
+    if (r->name[0]) {
+        while (len < 72 && len < cap - 1)
+            buf[len++] = ' ';
+        len += (size_t)snprintf(buf + len, cap - len, " %.*s", (int)sizeof r->name, r->name);
     }
-    if (len && write(fd, buf, len) < 0) {
-        close(fd);
-        return -EIO;
-    }
-    /* Reopen read-only, as the real file is, under the lowest free number
-     * (the one the memfd holds), as open() would have returned. */
+    if (len < cap - 1) buf[len++] = '\n';
+    return len;
+}
+
+/* Reopen memfd `fd` read-only, as the real file is, under the number it
+ * holds (the lowest free one: what open() would have returned). */
+static int reopen_ro(int fd, int flags) {
     char self[64];
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     int ro = open(self, O_RDONLY);
@@ -87,4 +77,49 @@ int sys_maps_fd(Proc *p, int flags) {
     }
     close(ro);
     return fd;
+}
+
+static int text_fd(const char *tag, const void *data, size_t len, int flags) {
+    int fd = memfd_create(tag, 0);
+    if (fd < 0) return -errno;
+    if (len && write(fd, data, len) != (ssize_t)len) {
+        close(fd);
+        return -EIO;
+    }
+    return reopen_ro(fd, flags);
+}
+
+int sys_maps_fd(Proc *p, int flags) {
+    int fd = memfd_create("maps", 0);
+    if (fd < 0) return -errno;
+    char *buf = (char *)sys_bounce;
+    size_t len = 0;
+    const MemRegion *r;
+    for (size_t i = 0; (r = mem_region_at(p->mem, i)) != NULL; i++) {
+        if (!(r->prot & MEM_U)) continue; /* the ring-0 image is not the process's */
+        if (len > SYS_CHUNK - 512) {
+            if (write(fd, buf, len) < 0) break;
+            len = 0;
+        }
+        uint64_t end = r->end;
+        const MemRegion *q;
+        while ((q = mem_region_at(p->mem, i + 1)) && mergeable(r, end, r->offset, q)) {
+            end = q->end;
+            i++;
+        }
+        len += maps_line(buf + len, SYS_CHUNK - len, r, end);
+    }
+    if (len && write(fd, buf, len) < 0) {
+        close(fd);
+        return -EIO;
+    }
+    return reopen_ro(fd, flags);
+}
+
+/* Opening /proc/self/<rest> for the guest (rest: "maps", "auxv"). */
+int sys_proc_fd(Proc *p, const char *rest, int flags);
+int sys_proc_fd(Proc *p, const char *rest, int flags) {
+    if (strcmp(rest, "maps") == 0) return sys_maps_fd(p, flags);
+    if (strcmp(rest, "auxv") == 0) return text_fd("auxv", p->auxv, p->auxv_len, flags);
+    return -ENOENT;
 }

@@ -18,6 +18,9 @@
 
 #define EXIT_USAGE 125
 
+/* --sysroot for ui_run() (kept out of RunConfig, which ui/compare.c also fills) */
+static const char *run_sysroot;
+
 typedef struct Options {
     int compare;
     const char *compare_list;
@@ -28,13 +31,14 @@ typedef struct Options {
     unsigned family;
     int stats;
     int kernel32;
+    const char *sysroot; /* realpath'ed, or NULL */
 } Options;
 
 static void usage(FILE *f) {
     fprintf(
         f,
         "usage: ringside [options] PROGRAM [ARGS...]\n"
-        "Run a static x86-64 Linux program on ringside's modelled CPU and kernel.\n"
+        "Run an x86-64 or i386 Linux program on ringside's modelled CPU and kernel.\n"
         "The exit status is the program's (128+N when signal N ended it).\n"
         "\n"
         "options (each has an environment twin, shown in brackets):\n"
@@ -67,6 +71,10 @@ static void usage(FILE *f) {
         "                        kernel in legacy protected mode (int $0x80 and IRET,\n"
         "                        SYSENTER and SYSEXIT); i386 only runs 32-bit programs\n"
         "                        [RINGSIDE_KERNEL] (default: x86_64)\n"
+        "  --sysroot=DIR         look absolute paths the program opens (its interpreter,\n"
+        "                        libraries, /etc/ld.so.cache ...) up under DIR first, as\n"
+        "                        qemu-user's -L does; /proc, /dev and /sys never\n"
+        "                        [RINGSIDE_SYSROOT] (default: none)\n"
         "  --stats               print retired guest instructions, decode-cache figures\n"
         "                        and MIPS at exit  [RINGSIDE_STATS=1] (default: off)\n"
         "  --help                this text\n"
@@ -106,10 +114,27 @@ static int parse_cpu(const char *s, Options *o) {
         o->vendor = (int)v;
         o->family = fam;
     } else {
-        fprintf(stderr, "ringside: unknown --cpu '%s' (intel, amd, amd-17h, amd-19h, amd-1ah, host)\n",
-                s);
+        fprintf(stderr,
+                "ringside: unknown --cpu '%s' (intel, amd, amd-17h, amd-19h, amd-1ah, host)\n", s);
         return -1;
     }
+    return 0;
+}
+
+/* --sysroot=DIR: kept absolute and resolved, so guest paths map onto it
+ * whatever the guest's working directory becomes. */
+static int parse_sysroot(const char *s, Options *o) {
+    static char buf[PATH_MAX];
+    struct stat st;
+    if (!*s) {
+        o->sysroot = NULL; /* an empty value: none */
+        return 0;
+    }
+    if (!realpath(s, buf) || stat(buf, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "ringside: --sysroot '%s': not a directory (see --help)\n", s);
+        return -1;
+    }
+    o->sysroot = strcmp(buf, "/") ? buf : NULL; /* "/" is the host root: no redirection */
     return 0;
 }
 
@@ -124,7 +149,6 @@ static int parse_kernel(const char *s, Options *o) {
     }
     return 0;
 }
-
 
 /* PROGRAM without a slash is looked up in PATH, as a shell would. */
 static int find_program(const char *name, char *out, size_t outlen) {
@@ -159,6 +183,7 @@ int ui_main(int argc, char **argv, char **envp) {
     if ((env = getenv("RINGSIDE_TRACE_FILE")) && *env) o.trace_file = env;
     if ((env = getenv("RINGSIDE_CPU")) && *env && parse_cpu(env, &o) < 0) return EXIT_USAGE;
     if ((env = getenv("RINGSIDE_KERNEL")) && *env && parse_kernel(env, &o) < 0) return EXIT_USAGE;
+    if ((env = getenv("RINGSIDE_SYSROOT")) && parse_sysroot(env, &o) < 0) return EXIT_USAGE;
 
     int k = 1;
     for (; k < argc && argv[k][0] == '-'; k++) {
@@ -187,6 +212,8 @@ int ui_main(int argc, char **argv, char **envp) {
             o.trace_file = a + 13;
         } else if (!strncmp(a, "--kernel=", 9)) {
             if (parse_kernel(a + 9, &o) < 0) return EXIT_USAGE;
+        } else if (!strncmp(a, "--sysroot=", 10)) {
+            if (parse_sysroot(a + 10, &o) < 0) return EXIT_USAGE;
         } else if (!strncmp(a, "--cpu=", 6)) {
             if (parse_cpu(a + 6, &o) < 0) return EXIT_USAGE;
         } else {
@@ -218,6 +245,7 @@ int ui_main(int argc, char **argv, char **envp) {
     rc.family = o.family;
     rc.stats = o.stats;
     rc.kernel32 = o.kernel32;
+    run_sysroot = o.sysroot;
     return ui_run(&rc);
 }
 
@@ -257,43 +285,18 @@ int ui_run(const RunConfig *o) {
     p->mem = m;
     p->strace = o->strace;
     p->tracef = tracef;
-    if (!realpath(path, p->exe_path)) snprintf(p->exe_path, sizeof p->exe_path, "%s", path);
-
     p->kernel32 = o->kernel32;
+    if (run_sysroot) snprintf(p->sysroot, sizeof p->sysroot, "%s", run_sysroot);
     if (o->kernel32 ? kernel32_map(m) < 0 : kernel_map(m) < 0) {
         fprintf(stderr, "ringside: internal error: cannot map the kernel image\n");
         return EXIT_USAGE;
     }
     LoadInfo li;
-    if (elf_load(p, path, &li) < 0) {
+    uint64_t sp;
+    if (exec_image(p, path, o->argc, o->argv, o->envp, path, &li, &sp) < 0) {
         fprintf(stderr, "ringside: %s\n", li.err);
         return li.exit_status;
     }
-    /* top-down mmap area below the stack, as Linux places it without ASLR */
-    p->mmap_base = !li.is32 ? 0x7ffff7fff000ull : o->kernel32 ? 0xb7fff000ull : 0xf7fff000ull;
-    if (li.is32) {
-        /* linux-gate.so.1 at the top of the mmap area; __kernel_vsyscall
-         * enters the way this kernel and CPU want (Linux's alternatives) */
-        Vdso32Info vi;
-        uint64_t base = (p->mmap_base - vdso32_size()) & PAGE_MASK;
-        int sysenter = o->kernel32 || c->vendor == CPU_INTEL;
-        int syscall32 = !o->kernel32 && c->vendor == CPU_AMD;
-        if (vdso32_map(m, base, sysenter, syscall32, &vi) < 0) {
-            fprintf(stderr, "ringside: internal error: cannot map the vDSO\n");
-            return EXIT_USAGE;
-        }
-        li.vdso_base = vi.base;
-        li.vdso_entry = vi.entry;
-        p->vdso_base = vi.base;
-        p->vdso_landing = vi.landing;
-        p->mmap_base = base;
-    }
-    uint64_t sp = stack_setup(p, &li, o->argc, o->argv, o->envp, path);
-    if (!sp) {
-        fprintf(stderr, "ringside: %s\n", li.err);
-        return 126;
-    }
-    p->brk_start = p->brk_cur = li.brk;
 
     Trace t = {o->trace, tracef};
     p->on_syscall = o->on_syscall;
@@ -303,9 +306,9 @@ int ui_run(const RunConfig *o) {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (o->kernel32)
-        kernel32_boot(p, li.entry, sp);
+        kernel32_boot(p, li.start, sp);
     else
-        kernel_boot(p, li.entry, sp, li.is32);
+        kernel_boot(p, li.start, sp, li.is32);
     while (kernel_run(p) != 0) {
         /* stopped for an embedder event without a debugger attached: go on */
     }
