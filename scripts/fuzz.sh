@@ -10,7 +10,10 @@
 # fix the bug, and move the file into the corpus as its regression test.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-harnesses=(insn_stream)
+harnesses=(insn_stream elf_loader)
+# per harness: the longest input, and seed folders beside the corpus (built test programs)
+declare -A max_len=([insn_stream]=4200 [elf_loader]=65536)
+declare -A seeds=([elf_loader]="build/tests/programs/bin build/tests/programs32/bin")
 
 if ! command -v clang >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then sudo=(); else sudo=(sudo); fi
@@ -30,6 +33,7 @@ run() { # HARNESS NEW_INPUTS_DIR libFuzzer-options...
     mkdir -p "$out" "tests/fuzz/corpus/$h" "tests/fuzz/corpus/$h-crashes"
     local dirs=("$out")
     [ "$out" -ef "tests/fuzz/corpus/$h" ] || dirs+=("tests/fuzz/corpus/$h")
+    for d in ${seeds[$h]:-}; do [ -d "$d" ] && dirs+=("$d"); done
     "$bin" -artifact_prefix="tests/fuzz/corpus/$h-crashes/" -print_final_stats=1 \
         "$@" "${dirs[@]}" 2>"build-fuzz/$h.log" || {
         echo "fuzz: $h FAILED (crash reproducer in tests/fuzz/corpus/$h-crashes/):"
@@ -46,12 +50,12 @@ case ${1:-} in
     # new inputs go to a scratch folder: a short run leaves the corpus as it is
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
-    for h in "${harnesses[@]}"; do run "$h" "$scratch/$h" -runs="$runs" -max_len=4200; done ;;
+    for h in "${harnesses[@]}"; do run "$h" "$scratch/$h" -runs="$runs" -max_len="${max_len[$h]}"; done ;;
 "" | -h | --help) sed -n '2,11p' "$0" ;;
 *)
     h=$1 hours=${2:-1}
     secs=$(awk -v h="$hours" 'BEGIN { printf "%d", h * 3600 }')
-    run "$h" "tests/fuzz/corpus/$h" -max_total_time="$secs" -max_len=4200
+    run "$h" "tests/fuzz/corpus/$h" -max_total_time="$secs" -max_len="${max_len[$h]}"
     # keep the corpus small: only the inputs that add coverage
     bin=$(find build-fuzz -name "$h" -type f -perm -u+x | head -1)
     min=$(mktemp -d)
