@@ -1,8 +1,10 @@
 /* Guest address space: a 4-level page map of 4 KiB pages over the 48-bit
  * canonical space, each page with R/W/X and U/S bits, backed lazily by host
  * pages (allocated on first touch, zero-filled, as Linux does for anonymous
- * memory). A sorted list of regions (VMAs) sits beside the page map so that
- * free ranges can be found and /proc/self/maps can be written.
+ * memory) or, for file mappings, by the host's own mmap of the file (so
+ * MAP_SHARED writes reach the file and MAP_PRIVATE is the host's
+ * copy-on-write, at no cost per access). A sorted list of regions (VMAs) sits beside the page map
+ * so that free ranges can be found and /proc/self/maps can be written.
  *
  * Nothing outside this file hands out host pointers into guest memory except
  * mem_page(), whose result is valid for one page only; every guest address is
@@ -29,15 +31,23 @@ enum {
 
 typedef struct Mem Mem;
 
+#define MEM_NAME_MAX 4096 /* PATH_MAX: a region's name with its NUL */
+
 /* A region as the page map sees it (Linux's notion of a VMA lives above). */
 typedef struct MemRegion {
     uint64_t start, end; /* [start, end), page aligned */
     int prot;            /* MEM_R|W|X|U */
-    char name[64];       /* "[stack]", "[heap]", a path, or "" */
+    int shared;          /* MAP_SHARED file mapping: writes reach the file */
     /* file mappings (mem_map_file): where the region starts in the file and
      * the file's identity, as /proc/self/maps prints them; 0 otherwise */
     uint64_t offset, dev, inode;
-    int shared; /* MAP_SHARED: writes reach the file */
+    /* Linux's VM_ACCOUNT for file mappings: private and writable at some
+     * point (charged); such a VMA never merges with an uncharged one */
+    int account;
+    /* internal (mem.c): the host's own mapping of the file at `start`
+     * (guest pages of the region are these host pages); NULL: anonymous */
+    uint8_t *host;
+    char name[MEM_NAME_MAX]; /* "[stack]", "[heap]", a path, or "" (last: mostly untouched) */
 } MemRegion;
 
 Mem *mem_new(void);
@@ -46,15 +56,58 @@ void mem_free(Mem *m);
 /* Map [addr, addr+len) with prot, replacing anything there (contents zeroed).
  * addr and len must be page aligned and canonical. 0 or -1. */
 int mem_map(Mem *m, uint64_t addr, uint64_t len, int prot, const char *name);
-/* Map [addr, addr+len) with the contents of host file `fd` from byte `off`
- * (page aligned). shared: writes reach the file (MAP_SHARED); otherwise
- * they stay private (MAP_PRIVATE, copy-on-write). Bytes past the end of the
- * file in its last page read as zero. 0 or -1 (errno set). */
-int mem_map_file(Mem *m, uint64_t addr, uint64_t len, int prot, int fd, uint64_t off, int shared,
+
+/* Flags for mem_map_file (1 stays "shared" for older callers). */
+enum {
+    MEM_SHARED = 1,    /* MAP_SHARED: writes reach the file, others' writes are seen */
+    MEM_NORESERVE = 2, /* no commit charge for a private writable mapping */
+    MEM_POPULATE = 4,  /* fault the pages in now */
+};
+/* Map [addr, addr+len) onto host file `fd` from byte `off` (page aligned):
+ * the guest's pages are the host's mmap of the file (no copy), MAP_SHARED
+ * with MEM_SHARED, else MAP_PRIVATE (copy-on-write). Bytes past the end of
+ * the file in its last page read as zero; a page wholly past the end is
+ * not accessible (mem_page_prot 0, mem_bus_fault 1: Linux's SIGBUS). The
+ * fd may be closed afterwards. 0 or -1 (errno: the host mmap's). */
+int mem_map_file(Mem *m, uint64_t addr, uint64_t len, int prot, int fd, uint64_t off, int flags,
                  const char *name);
 int mem_unmap(Mem *m, uint64_t addr, uint64_t len);
-/* Change protection; -1 if any page in the range is unmapped. */
+/* Change protection, keeping each region's name and file identity; -1 if
+ * any page in the range is unmapped (errno ENOMEM) or the host refuses it
+ * for a file mapping (errno EACCES: shared mapping of a read-only file;
+ * ENOMEM: commit charge), with the regions before that one changed. */
 int mem_protect(Mem *m, uint64_t addr, uint64_t len, int prot);
+/* mremap's work. [old, old+old_len) is mapped, [dst, dst+new_len) free.
+ * Moves the mapping to dst keeping each region's protection, name and file
+ * identity, without copying (anonymous pages move, file pages are moved by
+ * the host's mremap); a longer new_len extends the last region (a file
+ * mapping with the following file pages, anonymous memory with zeros), a
+ * shorter one drops the tail. keep_old (MREMAP_DONTUNMAP): the old range
+ * stays mapped, empty (anonymous) or freshly mapped from the file.
+ * old_len 0: a second mapping of the same pages of the shared file mapping
+ * at old (errno EINVAL for any other). 0 or -1 (errno). */
+int mem_move(Mem *m, uint64_t old, uint64_t old_len, uint64_t dst, uint64_t new_len, int keep_old);
+/* Grow the mapping ending at addr+old_len in place to addr+new_len (that
+ * range free): its last region is extended as mem_move extends. 0 or -1. */
+int mem_grow(Mem *m, uint64_t addr, uint64_t old_len, uint64_t new_len);
+/* MADV_DONTNEED: anonymous pages read as zero again, private file pages as
+ * the file's, shared file pages unchanged. remove (MADV_REMOVE): shared file
+ * ranges are punched out of the file; -1 (EINVAL) for any other page.
+ * Unmapped pages are skipped. 0 or -1. */
+int mem_discard(Mem *m, uint64_t addr, uint64_t len, int remove);
+/* msync: write the shared file pages of the range back (host msync flags
+ * MS_SYNC/MS_ASYNC/MS_INVALIDATE); unmapped pages are skipped. 0 or -1. */
+int mem_sync(Mem *m, uint64_t addr, uint64_t len, int host_flags);
+/* 1 when addr lies in a file mapping's page that is wholly past the end of
+ * the file (the access raises SIGBUS/BUS_ADRERR on Linux). */
+int mem_bus_fault(Mem *m, uint64_t addr);
+/* The host's SIGBUS on a file page (the file shrank after the page was
+ * first used) calls fn(ud, guest address, write) from the signal handler;
+ * fn does not return when it takes the fault (longjmp), else ringside
+ * reports the host fault and ends. Accesses through mem_read/mem_write and
+ * friends never get here: they fail (-1) instead. */
+typedef void (*MemHostFaultFn)(void *ud, uint64_t addr, int write);
+void mem_on_host_fault(Mem *m, MemHostFaultFn fn, void *ud);
 /* 1 if every page of the range is mapped. */
 int mem_is_mapped(Mem *m, uint64_t addr, uint64_t len);
 /* Lowest-ending free range of len bytes that ends at or below `below`,
@@ -71,7 +124,9 @@ void mem_name(Mem *m, uint64_t addr, const char *name);
 /* Permission of one page (0 when unmapped). */
 int mem_page_prot(Mem *m, uint64_t addr);
 /* Host pointer to the start of the page holding addr, allocating it if it
- * is mapped but untouched; NULL when unmapped. No permission check. */
+ * is mapped but untouched; NULL when unmapped or a file page past the end
+ * of the file. No permission check. A file page's memory can fault (host
+ * SIGBUS) if the file shrinks: prefer mem_read/mem_write. */
 uint8_t *mem_page(Mem *m, uint64_t addr);
 
 /* Copies between host buffers and guest memory that check every page for

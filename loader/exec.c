@@ -13,10 +13,6 @@
 
 #define MMAP_MIN 0x10000ull
 
-#ifndef VDSO32_VVAR_PAGES
-#define VDSO32_VVAR_PAGES 0
-#endif
-
 static int map_vdso(Proc *p, LoadInfo *li) {
     if (!li->is32) {
         uint64_t size = vdso64_size();
@@ -45,7 +41,7 @@ static int map_vdso(Proc *p, LoadInfo *li) {
     li->vdso_base = vi.base;
     li->vdso_entry = vi.entry;
     p->vdso_base = vi.base;
-    p->vvar_base = vvar ? a : 0;
+    p->vvar_base = a;
     p->vdso_landing = vi.landing;
     return 0;
 }

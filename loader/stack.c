@@ -18,8 +18,9 @@
 #include "loader.h"
 
 #define STACK_TOP64   0x7ffffffff000ull
-#define STACK_TOP32   0xffffe000ull /* ia32 STACK_TOP */
-#define STACK_SIZE    (8ull << 20)  /* RLIMIT_STACK's usual 8 MiB */
+#define STACK_TOP32   0xffffe000ull  /* ia32 STACK_TOP */
+#define STACK_SIZE    (8ull << 20)   /* RLIMIT_STACK's usual 8 MiB: room to build in */
+#define STACK_EXPAND  (128ull << 10) /* Linux's stack_expand in setup_arg_pages */
 #define MAX_ARG_BYTES (2u << 20)
 #ifndef AT_MINSIGSTKSZ
 #define AT_MINSIGSTKSZ 51
@@ -41,6 +42,23 @@ static uint64_t put_bytes(Builder *b, const void *data, size_t n) {
     return b->sp;
 }
 static uint64_t put_str(Builder *b, const char *s) { return put_bytes(b, s, strlen(s) + 1); }
+
+/* AT_MINSIGSTKSZ as Linux computes it (init_sigframe_size): the largest
+ * frame, sizeof(struct sigframe_ia32) = 748 with IA32 emulation, 15 bytes of
+ * alignment, the FPU state and 63 bytes of XSAVE alignment, rounded up to
+ * 16. The FPU state is the XSAVE area (CPUID 0Dh:EBX for the enabled
+ * features) plus the 4-byte FP_XSTATE_MAGIC2, or the 512-byte FXSAVE area
+ * without XSAVE, plus a 112-byte fsave header. Native check: 832 bytes of
+ * XSAVE give 1776; ringside's model (no XSAVE) 1456, for 64- and 32-bit. */
+static uint64_t min_sigstack(Cpu *cpu, const uint32_t id1[4]) {
+    uint64_t fpstate = 512;
+    if (id1[2] & (1u << 27)) { /* OSXSAVE */
+        uint32_t d[4];
+        cpuid_query(cpu, 0xd, 0, d);
+        fpstate = (uint64_t)d[1] + 4;
+    }
+    return (748 + 15 + fpstate + 112 + 63 + 15) & ~15ull;
+}
 
 uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *const envp[],
                      const char *execfn) {
@@ -78,24 +96,23 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
         envaddr[k] = put_str(&b, envp[k]);
     for (int k = argc - 1; k >= 0; k--)
         argaddr[k] = put_str(&b, argv[k]);
+    uint64_t strings_low = b.sp; /* what Linux's copy_strings placed */
     uint64_t platform = put_str(&b, li->is32 ? "i686" : "x86_64");
     uint8_t rnd[16];
     if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) memset(rnd, 0x5a, sizeof rnd);
     b.sp &= ~0xfull;
     uint64_t random_addr = put_bytes(&b, rnd, sizeof rnd);
 
-    uint32_t id1[4];
+    uint32_t id1[4], id7[4];
     cpuid_query(p->cpu, 1, 0, id1);
+    cpuid_query(p->cpu, 7, 0, id7);
     uint64_t aux[32][2];
     size_t naux = 0;
 #define AUX(t, v) (aux[naux][0] = (t), aux[naux][1] = (v), naux++)
     if (li->vdso_entry) AUX(AT_SYSINFO, li->vdso_entry);
     if (li->vdso_base) AUX(AT_SYSINFO_EHDR, li->vdso_base);
-    /* Linux's max signal frame: 1456 bytes with the legacy 512-byte FXSAVE
-     * area ringside's CPU has (no XSAVE); measured: a host with 832-byte
-     * XSAVE state reports 1776 = 1456 - 512 + 832, for 64- and 32-bit. */
-    AUX(AT_MINSIGSTKSZ, 1456);
-    AUX(AT_HWCAP, id1[3]);
+    AUX(AT_MINSIGSTKSZ, min_sigstack(p->cpu, id1));
+    AUX(AT_HWCAP, id1[3]); /* Linux: x86_capability[CPUID_1_EDX], 64- and 32-bit */
     AUX(AT_PAGESZ, PAGE_SIZE);
     AUX(AT_CLKTCK, (uint64_t)sysconf(_SC_CLK_TCK));
     AUX(AT_PHDR, li->phdr);
@@ -110,7 +127,9 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
     AUX(AT_EGID, getegid());
     AUX(AT_SECURE, 0);
     AUX(AT_RANDOM, random_addr);
-    AUX(AT_HWCAP2, 0);
+    /* HWCAP2_RING3MWAIT (bit 0) is Xeon Phi only; HWCAP2_FSGSBASE (bit 1)
+     * when the CPU has RDFSBASE & co (CPUID 7:EBX[0]) and Linux enabled them */
+    AUX(AT_HWCAP2, (id7[1] & 1u) ? 2u : 0u);
     AUX(AT_EXECFN, execfn_addr);
     AUX(AT_PLATFORM, platform);
     AUX(AT_RSEQ_FEATURE_SIZE, 28);
@@ -140,10 +159,12 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
     }
 #undef PUTW
     /* /proc/self/auxv: the vector as placed, in the ABI's word size. Linux
-     * sizes the file by scanning 8-byte words at even indices for 0, so a
-     * 32-bit vector whose AT_NULL is an odd pair gets one more zero pair. */
+     * sizes the file by scanning its zero-padded copy in 16-byte (two u64)
+     * steps for a first u64 of 0, and includes that whole step: a 32-bit
+     * vector gets one zero pair more when its AT_NULL starts a step, two
+     * when it ends one. */
     size_t pairs = naux;
-    if (w == 4 && (naux - 1) % 2) pairs++;
+    if (w == 4) pairs += 1 + (naux - 1) % 2;
     size_t abytes = pairs * 2 * w;
     memset(p->auxv, 0, sizeof p->auxv);
     p->auxv_len = 0;
@@ -160,5 +181,11 @@ uint64_t stack_setup(Proc *p, LoadInfo *li, int argc, char *const argv[], char *
         snprintf(li->err, sizeof li->err, "cannot build the initial stack");
         return 0;
     }
+    /* The stack VMA Linux leaves (setup_arg_pages): the strings' pages and
+     * 128 KiB below them (or down to the vector if that is lower); it grows
+     * on demand up to RLIMIT_STACK (syscall/fault.c). */
+    uint64_t low = (strings_low & PAGE_MASK) - STACK_EXPAND;
+    if ((sp & PAGE_MASK) < low) low = sp & PAGE_MASK;
+    if (low > top - STACK_SIZE) mem_unmap(p->mem, top - STACK_SIZE, low - (top - STACK_SIZE));
     return sp;
 }

@@ -2,7 +2,7 @@
  * emulation): the dispatcher for table_i386.def, and the compat handlers
  * for ids (the 16-bit uid calls), signal dispositions and masks, resource
  * limits and usage, system information, robust lists, affinity masks,
- * arch_prctl, and the socketcall/ipc multiplexers.
+ * arch_prctl, and the ipc multiplexer (socketcall is compat32_net.c).
  *
  * Files and I/O are in compat32_fs.c, time and waiting in compat32_time.c,
  * the 32-bit address space in compat32_mm.c, TLS and the LDT in tls32.c. */
@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #endif
 #include "compat32.h"
+#include "vdso/vdso.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -53,6 +54,8 @@ void sys_dispatch_i386(Proc *p, PtRegs *regs) {
     sys_cur_regs = regs;
 
     if (time_armed) time_poll(p); /* an interval timer's signal may be due */
+    if (p->vvar_base) vvar_refresh(p->mem, p->vvar_base, 0); /* the vDSO's clock page */
+    sys_track_cpu(p);
     if (p->exited) {
         sys_cur_regs = outer;
         return;
@@ -572,28 +575,6 @@ int64_t c32_arch_prctl(Proc *p, const uint64_t a[6]) {
         return -EINVAL;
     default: return -EINVAL;
     }
-}
-
-/* ---- multiplexers --------------------------------------------------------------- */
-
-/* socketcall(call, args): the calls and their argument counts
- * (net/socket.c's nargs). ringside has no sockets for either ABI. */
-int64_t c32_socketcall(Proc *p, const uint64_t a[6]) {
-    static const struct {
-        const char *name;
-        int nargs;
-    } calls[] = {{NULL, 0},         {"socket", 3},   {"bind", 3},        {"connect", 3},
-                 {"listen", 2},     {"accept", 3},   {"getsockname", 3}, {"getpeername", 3},
-                 {"socketpair", 4}, {"send", 4},     {"recv", 4},        {"sendto", 6},
-                 {"recvfrom", 6},   {"shutdown", 2}, {"setsockopt", 5},  {"getsockopt", 5},
-                 {"sendmsg", 3},    {"recvmsg", 3},  {"accept4", 4},     {"recvmmsg", 5},
-                 {"sendmmsg", 4}};
-    uint32_t call = (uint32_t)a[0], args[6];
-    if (call < 1 || call >= sizeof calls / sizeof calls[0]) return -EINVAL;
-    if (copy_from_user(p, args, a[1], (size_t)calls[call].nargs * 4)) return -EFAULT;
-    sys_report("socketcall", call, "unimplemented socketcall %u (%s) (ENOSYS)", call,
-               calls[call].name);
-    return -ENOSYS;
 }
 
 /* ipc(call, first, second, third, ptr, fifth): SysV IPC, which ringside

@@ -86,7 +86,6 @@ C32_DECL(c32_get_robust_list)
 C32_DECL(c32_sched_getaffinity)
 C32_DECL(c32_sched_setaffinity)
 C32_DECL(c32_arch_prctl)
-C32_DECL(c32_socketcall)
 C32_DECL(c32_ipc)
 
 /* compat32_fs.c: files, descriptors, directories, positional I/O */
@@ -174,6 +173,18 @@ C32_DECL(c32_mmap2)
 C32_DECL(c32_old_mmap)
 C32_DECL(c32_munmap)
 C32_DECL(c32_mremap)
+
+/* compat32_net.c: socketcall, the i386 socket layouts, vmsplice, setgroups16 */
+C32_DECL(c32_sock_call)
+C32_DECL(c32_sendmsg)
+C32_DECL(c32_recvmsg)
+C32_DECL(c32_sendmmsg)
+C32_DECL(c32_recvmmsg)
+C32_DECL(c32_recvmmsg_time64)
+C32_DECL(c32_setsockopt)
+C32_DECL(c32_getsockopt)
+C32_DECL(c32_vmsplice)
+C32_DECL(c32_setgroups16)
 
 /* tls32.c: GDT TLS entries and the LDT */
 C32_DECL(c32_set_thread_area)

@@ -103,20 +103,22 @@ int64_t c32_mremap(Proc *p, const uint64_t a[6]) {
     if ((flags & MREMAP_DONTUNMAP_) && (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
         return -EINVAL;
     if (old & (PAGE_SIZE - 1)) return -EINVAL;
-    if (!new_len || !old_len) return -EINVAL;
-    if (old_len > top || old > top - old_len || !mem_is_mapped(p->mem, old, old_len))
-        return -EFAULT;
+    if (!new_len) return -EINVAL;
+    if (old_len > top || old > top - old_len) return -EFAULT;
+    /* old_len 0 (a second mapping of shared pages): mm.c checks the rest */
+    if (old_len ? !mem_is_mapped(p->mem, old, old_len) : !mem_region(p->mem, old)) return -EFAULT;
     uint64_t dst;
     if (flags & MREMAP_FIXED) {
         if (new_len > top || a[4] > top - new_len) return -EINVAL;
         return sys_mremap(p, a);
     }
-    if (!(flags & MREMAP_DONTUNMAP_)) {
+    if (!(flags & MREMAP_DONTUNMAP_) && old_len) {
         if (new_len <= old_len) return sys_mremap(p, a);
         uint64_t tail = old + old_len, grow = new_len - old_len;
         if (grow <= top - tail && range_free32(p, tail, grow)) return sys_mremap(p, a);
         if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
     }
+    if (!old_len && !(flags & MREMAP_MAYMOVE)) return sys_mremap(p, a); /* its error */
     if (!(dst = place32(p, 0, new_len))) return -ENOMEM;
     const uint64_t w[6] = {old, a[1], a[2], (uint64_t)(flags | MREMAP_FIXED), dst, 0};
     return sys_mremap(p, w);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sys_internal.h"
+#include "vdso/vdso.h"
 
 static const SysDef table_x86_64[] = {
 #define SYSCALL(nr, name, fn, argfmt, retfmt) [nr] = {#name, fn, argfmt, retfmt},
@@ -42,6 +43,8 @@ void sys_dispatch(Proc *p, PtRegs *regs) {
     sys_cur_regs = regs;
 
     if (time_armed) time_poll(p); /* an interval timer's signal may be due */
+    if (p->vvar_base) vvar_refresh(p->mem, p->vvar_base, 0); /* the vDSO's clock page */
+    sys_track_cpu(p);
     if (p->exited) {
         sys_cur_regs = outer;
         return;

@@ -75,6 +75,7 @@ static int64_t bad_buffer(int fd, int want_write) {
 
 static int64_t do_read(Proc *p, Io *io, uint64_t buf, uint64_t len) {
     if (!user_access_ok(buf, len)) return bad_buffer(io->fd, 0);
+    sys_proc_before_read(p, io->fd, io->pos ? io->off : -1);
     UserSeg s = {buf, len > MAX_RW_COUNT ? MAX_RW_COUNT : len};
     return user_xfer_out(p, &s, 1, io_read, io, s.len > SYS_CHUNK && fd_regular(io->fd));
 }
@@ -128,6 +129,7 @@ static int64_t do_readv(Proc *p, Io *io, uint64_t uvec, uint64_t cnt) {
     uint64_t total;
     int64_t e = import_iovec(p, uvec, cnt, seg, &total);
     if (e) return fcntl(io->fd, F_GETFD) < 0 ? -EBADF : e;
+    sys_proc_before_read(p, io->fd, io->pos ? io->off : -1);
     return user_xfer_out(p, seg, (int)cnt, io_read, io, total > SYS_CHUNK && fd_regular(io->fd));
 }
 

@@ -35,12 +35,12 @@ static int64_t do_open(Proc *p, int dfd, uint64_t upath, int flags, unsigned mod
     GET_PATH(path, upath);
     const char *rest = sys_proc_self(path);
     const char *hp = path;
-    if (rest && strcmp(rest, "maps") == 0) {
+    if (rest && (strcmp(rest, "maps") == 0 || strcmp(rest, "auxv") == 0)) {
         /* The host's own file decides whether this open is allowed. */
         int probe = (int)syscall(SYS_openat, dfd, path, flags, mode);
         if (probe < 0) return -errno;
         close(probe);
-        return sys_maps_fd(p, flags);
+        return sys_proc_fd(p, rest, flags);
     }
     if (rest && !(flags & O_NOFOLLOW)) hp = sys_follow_path(p, path);
     return host_ret(syscall(SYS_openat, dfd, hp, flags, mode));

@@ -146,7 +146,46 @@ int kernel_exc_signal(int vector) {
     }
 }
 
-static void report_fault(Proc *p, const PtRegs *r, int vector, uint64_t cr2, int sig) {
+/* The signal a fault raises, with Linux's si_code and si_addr: a page
+ * fault on a file mapping's page past the end of the file is SIGBUS
+ * (BUS_ADRERR) as do_sigbus() sends it; other faults by vector. */
+int kernel_fault_signal(Proc *p, int vector, uint64_t err, uint64_t cr2, int *code,
+                        uint64_t *addr);
+int kernel_fault_signal(Proc *p, int vector, uint64_t err, uint64_t cr2, int *code,
+                        uint64_t *addr) {
+    int sig = kernel_exc_signal(vector);
+    *code = SI_KERNEL;
+    *addr = 0;
+    if (vector == EXC_PF) {
+        *addr = cr2;
+        if (mem_bus_fault(p->mem, cr2)) {
+            *code = BUS_ADRERR;
+            return SIGBUS;
+        }
+        *code = (err & PFERR_P) ? SEGV_ACCERR : SEGV_MAPERR;
+    }
+    return sig;
+}
+
+/* The host's SIGBUS on a file page the guest was accessing (the file
+ * shrank after the page was first used): while this process's code runs,
+ * it becomes the guest's page fault at that address, delivered through the
+ * IDT as any other (the signal handler leaves through cpu_fault's longjmp);
+ * outside guest execution mem.c reports it. */
+static Proc *running;
+
+/* cpu/insn.h's: unwinds to the run loop, which delivers the exception */
+_Noreturn void cpu_fault(Cpu *c, int vector, uint32_t error);
+
+static void host_fault(void *ud, uint64_t addr, int write) {
+    Proc *p = ud;
+    if (running != p) return;
+    Cpu *c = p->cpu;
+    c->cr2 = addr;
+    cpu_fault(c, EXC_PF, PFERR_P | (write ? PFERR_W : 0) | (c->cpl == 3 ? PFERR_U : 0));
+}
+
+static void report_fault(Proc *p, const PtRegs *r, int vector, uint64_t cr2, int sig, int code) {
     char text[128];
     /* decoded as the faulting program runs, not as the kernel that reports it */
     int mode = p->kernel32                             ? MODE_PROT32
@@ -157,10 +196,11 @@ static void report_fault(Proc *p, const PtRegs *r, int vector, uint64_t cr2, int
     fprintf(stderr, "ringside: SIG%s (%s) at 0x%llx: %s", signame ? signame : "?",
             cpu_exc_name(vector), (unsigned long long)r->ip, text);
     if (vector == EXC_PF)
-        fprintf(stderr, " (address 0x%llx, %s)", (unsigned long long)cr2,
+        fprintf(stderr, " (address 0x%llx, %s%s)", (unsigned long long)cr2,
                 (r->orig_ax & PFERR_W)   ? "write"
                 : (r->orig_ax & PFERR_I) ? "fetch"
-                                         : "read");
+                                         : "read",
+                sig == SIGBUS && code == BUS_ADRERR ? ", past the end of the mapped file" : "");
     fputc('\n', stderr);
 }
 
@@ -232,10 +272,13 @@ static int hypercall(Proc *p) {
     case HC_EXCEPTION: {
         int vector = (int)(uint32_t)c->gpr[RDX];
         uint64_t cr2 = p->kernel32 ? (uint32_t)c->gpr[RCX] : c->gpr[RCX];
-        int sig = kernel_exc_signal(vector);
+        if (kernel_fixup_user_fault(p, &r, vector, cr2)) break; /* grown stack, vsyscall */
+        int code;
+        uint64_t fault_addr;
+        int sig = kernel_fault_signal(p, vector, r.orig_ax, cr2, &code, &fault_addr);
         /* No signal delivery yet: the default action of every one of these
          * signals ends the process (with a core dump). */
-        report_fault(p, &r, vector, cr2, sig);
+        report_fault(p, &r, vector, cr2, sig, code);
         proc_exit(p, sig);
         return 1;
     }
@@ -261,8 +304,11 @@ static int hypercall(Proc *p) {
 
 int kernel_run(Proc *p) {
     Cpu *c = p->cpu;
+    mem_on_host_fault(p->mem, host_fault, p);
     for (;;) {
+        running = p;
         CpuEvent ev = cpu_run(c, 0);
+        running = NULL;
         switch (ev) {
         case CPU_EV_HYPERCALL:
             if (hypercall(p)) return 0;

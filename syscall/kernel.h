@@ -30,4 +30,8 @@ void kernel32_boot(Proc *p, uint64_t entry, uint64_t user_sp);
 uint64_t kernel32_gdt(void); /* its GDT (TLS entries 6-8) */
 int kernel_exc_signal(int vector);
 
+/* A user page fault the kernel resolves (fault.c): stack growth, a call into
+ * the vsyscall page. 1: handled, resume at r->ip; 0: signal it. */
+int kernel_fixup_user_fault(Proc *p, PtRegs *r, int vector, uint64_t addr);
+
 #endif

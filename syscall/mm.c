@@ -7,14 +7,15 @@
  * Pages are always MEM_U (user pages); the ring-0 image's pages (no MEM_U)
  * are never mapped over, unmapped or reprotected from here.
  *
+ * File mappings are the host's own mmap of the file (mem_map_file): shared
+ * writes reach the file, private ones are the host's copy-on-write, a page
+ * past the end of the file faults (SIGBUS, syscall/kernel.c). mremap moves
+ * pages without copying them (mem_move).
+ *
  * Known gaps, kept visible:
- *  - File mappings are copies made at mmap time: MAP_SHARED writes are not
- *    written back (warned once), later file changes are not seen, and
- *    touching pages past the end of the file reads zeros where Linux
- *    raises SIGBUS.
  *  - MAP_GROWSDOWN regions do not grow; mincore reports every page
- *    resident; mremap moves copy every page (allocating untouched ones);
- *    MADV_DONTNEED on a private file mapping gives zeros, not file data. */
+ *    resident; MAP_SHARED|MAP_ANONYMOUS is private memory (no fork yet);
+ *    mprotect does not refuse PROT_EXEC on a noexec mount (mmap does). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/sysmacros.h>
@@ -160,27 +162,6 @@ static uint64_t place(Proc *p, uint64_t hint, uint64_t len, int flags) {
     return a;
 }
 
-static void warn_shared_once(void) {
-    static int warned;
-    if (!warned) {
-        warned = 1;
-        fprintf(stderr, "ringside: MAP_SHARED file mapping is a private copy: writes to it are not "
-                        "written back to the file\n");
-    }
-}
-
-/* The file's contents into freshly mapped pages, until end of file. */
-static int64_t fill_from_file(Proc *p, int fd, uint64_t addr, uint64_t len, uint64_t off) {
-    for (uint64_t o = 0; o < len; o += PAGE_SIZE) {
-        uint8_t *pg = mem_page(p->mem, addr + o);
-        if (!pg) return -ENOMEM;
-        ssize_t n = pread(fd, pg, PAGE_SIZE, (off_t)(off + o));
-        if (n < 0) return o ? 0 : -errno; /* Linux would fault later (SIGBUS) */
-        if ((size_t)n < PAGE_SIZE) break; /* end of file: the rest stays zero */
-    }
-    return 0;
-}
-
 int64_t sys_mmap(Proc *p, const uint64_t a[6]) {
     uint64_t addr = a[0], len = a[1], off = a[5];
     int prot = (int)a[2], flags = (int)a[3], fd = (int)a[4];
@@ -223,7 +204,7 @@ int64_t sys_mmap(Proc *p, const uint64_t a[6]) {
 
     int shared = type == MAP_SHARED || type == MAP_SHARED_VALIDATE;
     if (type != MAP_PRIVATE && !shared) return -EINVAL;
-    char name[64] = "";
+    char name[MEM_NAME_MAX] = "";
     if (anon && (type == MAP_SHARED_VALIDATE || (shared && (flags & MAP_GROWSDOWN))))
         return -EINVAL; /* Linux's anonymous cases */
     if (!anon) {
@@ -242,23 +223,26 @@ int64_t sys_mmap(Proc *p, const uint64_t a[6]) {
                            major(st.st_rdev), minor(st.st_rdev));
             return -ENODEV;
         } else {
+            struct statvfs vfs;
+            if ((prot & PROT_EXEC) && fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+                return -EPERM; /* noexec mount */
             char link[64];
             snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
             ssize_t n = readlink(link, name, sizeof name - 1);
             name[n > 0 ? n : 0] = 0;
-            if (shared && (prot & PROT_WRITE)) warn_shared_once();
         }
     }
 
     if (accountable(prot, flags) && !vm_enough_memory(len)) return -ENOMEM;
-    if (mem_map(p->mem, addr, len, mem_prot(prot), name)) return -ENOMEM;
     if (!anon) {
-        int64_t e = fill_from_file(p, fd, addr, len, off);
-        if (e) {
-            mem_unmap(p->mem, addr, len);
-            return e;
-        }
+        /* the host maps the file (its errors are the native ones) */
+        int mf = (shared ? MEM_SHARED : 0) | ((flags & MAP_NORESERVE) ? MEM_NORESERVE : 0) |
+                 ((flags & MAP_POPULATE) ? MEM_POPULATE : 0);
+        if (mem_map_file(p->mem, addr, len, mem_prot(prot), fd, off, mf, name) < 0)
+            return errno ? -errno : -ENOMEM;
+        return (int64_t)addr;
     }
+    if (mem_map(p->mem, addr, len, mem_prot(prot), name)) return -ENOMEM;
     return (int64_t)addr;
 }
 
@@ -295,7 +279,8 @@ int64_t sys_mprotect(Proc *p, const uint64_t a[6]) {
         len = end - start;
     }
     if (!mem_is_mapped(p->mem, start, len)) return -ENOMEM;
-    return mem_protect(p->mem, start, len, mem_prot(prot)) ? -ENOMEM : 0;
+    /* file mappings: the host's mprotect decides EACCES and commit charges */
+    return mem_protect(p->mem, start, len, mem_prot(prot)) ? (errno ? -errno : -ENOMEM) : 0;
 }
 
 /* ---- brk ------------------------------------------------------------------ */
@@ -334,31 +319,19 @@ int64_t sys_brk(Proc *p, const uint64_t a[6]) {
 #endif
 #define PROT_BITS (MEM_R | MEM_W | MEM_X | MEM_U)
 
-/* Copies [old, old+min(len)) to a new mapping at dst page by page, keeping
- * each page's protection, then unmaps (or, DONTUNMAP, empties) the old. */
+/* Moves [old, old+old_len) to dst (new_len long) without copying pages:
+ * mem_move keeps each region's protection, name and file identity. */
 static int64_t move_mapping(Proc *p, uint64_t old, uint64_t old_len, uint64_t dst, uint64_t new_len,
                             int dontunmap) {
-    Mem *m = p->mem;
-    const MemRegion *r = mem_region(m, old);
-    char name[64];
-    snprintf(name, sizeof name, "%s", r ? r->name : "");
-    int prot = mem_page_prot(m, old) & PROT_BITS;
-    if (mem_map(m, dst, new_len, prot, name)) return -ENOMEM;
-    uint64_t n = old_len < new_len ? old_len : new_len;
-    static _Thread_local uint8_t tmp[PAGE_SIZE];
-    for (uint64_t o = 0; o < n; o += PAGE_SIZE) {
-        int pr = mem_page_prot(m, old + o) & PROT_BITS;
-        uint8_t *s = mem_page(m, old + o);
-        if (s) memcpy(tmp, s, PAGE_SIZE);
-        uint8_t *d = mem_page(m, dst + o);
-        if (s && d) memcpy(d, tmp, PAGE_SIZE);
-        if (pr != prot) mem_protect(m, dst + o, PAGE_SIZE, pr);
-    }
-    if (dontunmap)
-        mem_map(m, old, old_len, prot, name);
-    else
-        mem_unmap(m, old, old_len);
+    if (mem_move(p->mem, old, old_len, dst, new_len, dontunmap) < 0)
+        return errno == EINVAL || errno == EFAULT ? -errno : -ENOMEM;
     return (int64_t)dst;
+}
+
+/* old_len 0 duplicates a shared mapping: old must be inside one. */
+static int dup_ok(Mem *m, uint64_t old) {
+    const MemRegion *r = mem_region(m, old);
+    return r && r->shared;
 }
 
 int64_t sys_mremap(Proc *p, const uint64_t a[6]) {
@@ -373,10 +346,11 @@ int64_t sys_mremap(Proc *p, const uint64_t a[6]) {
     old_len = PAGE_ALIGN_UP(old_len);
     new_len = PAGE_ALIGN_UP(new_len);
     if (!new_len) return -EINVAL;
-    if (!old_len) return -EINVAL; /* duplicating needs a shared mapping; ours are private */
-    if (old_len > USER_TOP || old > USER_TOP - old_len || !mem_is_mapped(m, old, old_len) ||
-        range_kernel(m, old, old_len))
+    if (old_len > USER_TOP || old > USER_TOP - old_len) return -EFAULT;
+    if (old_len ? !mem_is_mapped(m, old, old_len) || range_kernel(m, old, old_len)
+                : !mem_region(m, old) || range_kernel(m, old, PAGE_SIZE))
         return -EFAULT;
+    if (!old_len && !dup_ok(m, old)) return -EINVAL; /* Linux: only shared mappings */
 
     if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
         uint64_t dst = new_addr;
@@ -392,22 +366,21 @@ int64_t sys_mremap(Proc *p, const uint64_t a[6]) {
         }
         return move_mapping(p, old, old_len, dst, new_len, flags & MREMAP_DONTUNMAP);
     }
-    if (new_len <= old_len) {
+    if (old_len && new_len <= old_len) {
         if (new_len < old_len) mem_unmap(m, old + new_len, old_len - new_len);
         return (int64_t)old;
     }
     /* Grow in place when the pages after it are free. */
     uint64_t tail = old + old_len, grow = new_len - old_len;
-    if ((mem_page_prot(m, old) & MEM_W) && !vm_enough_memory(grow)) return -ENOMEM;
-    if (tail <= USER_TOP - grow && range_free(m, tail, grow)) {
-        const MemRegion *r = mem_region(m, tail - PAGE_SIZE);
-        char name[64];
-        snprintf(name, sizeof name, "%s", r ? r->name : "");
-        if (mem_map(m, tail, grow, mem_page_prot(m, tail - PAGE_SIZE) & PROT_BITS, name) == 0)
+    if (old_len) {
+        const MemRegion *last = mem_region(m, tail - PAGE_SIZE);
+        if (last && (last->prot & MEM_W) && !last->shared && !vm_enough_memory(grow))
+            return -ENOMEM;
+        if (tail <= USER_TOP - grow && range_free(m, tail, grow) &&
+            mem_grow(m, old, old_len, new_len) == 0)
             return (int64_t)old;
     }
     if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
-    if (!vm_enough_memory(new_len - old_len)) return -ENOMEM;
     uint64_t dst = place(p, 0, new_len, 0);
     if (!dst) return -ENOMEM;
     return move_mapping(p, old, old_len, dst, new_len, 0);
@@ -422,24 +395,6 @@ static int range_arg(uint64_t start, uint64_t len_in, uint64_t *len, int empty_e
     if (len_in && !*len) return empty_err;
     if (start + *len < start) return empty_err;
     return *len ? 1 : 0;
-}
-
-/* Zero-fill [start, end) the way discarding private pages does: every
- * region piece is remapped with its own protection and name. */
-static void discard(Mem *m, uint64_t start, uint64_t end) {
-    uint64_t a = start;
-    while (a < end) {
-        const MemRegion *r = mem_region(m, a);
-        if (!r) {
-            a += PAGE_SIZE;
-            continue;
-        }
-        uint64_t e = r->end < end ? r->end : end;
-        char name[64];
-        snprintf(name, sizeof name, "%s", r->name);
-        mem_map(m, a, e - a, r->prot & PROT_BITS, name);
-        a = e;
-    }
 }
 
 int64_t sys_madvise(Proc *p, const uint64_t a[6]) {
@@ -483,8 +438,12 @@ int64_t sys_madvise(Proc *p, const uint64_t a[6]) {
         return -EINVAL;
     }
     if (start + len > USER_TOP || range_kernel(p->mem, start, len)) return -ENOMEM;
-    if (advice == MADV_REMOVE) return -EINVAL; /* needs a shared file mapping */
-    if (advice == MADV_DONTNEED || advice == 24) discard(p->mem, start, start + len);
+    if (advice == MADV_REMOVE || advice == MADV_DONTNEED || advice == 24) {
+        /* anonymous pages read as zero again, private file pages as the
+         * file's; MADV_REMOVE punches shared file pages out of the file */
+        if (mem_discard(p->mem, start, len, advice == MADV_REMOVE) < 0)
+            return errno ? -errno : -EINVAL;
+    }
     return mem_is_mapped(p->mem, start, len) ? 0 : -ENOMEM;
 }
 
@@ -496,7 +455,10 @@ int64_t sys_msync(Proc *p, const uint64_t a[6]) {
     if ((flags & MS_ASYNC) && (flags & MS_SYNC)) return -EINVAL;
     int r = range_arg(start, a[1], &len, -ENOMEM);
     if (r <= 0) return r;
-    return start + len <= USER_TOP && mem_is_mapped(p->mem, start, len) ? 0 : -ENOMEM;
+    if (start + len > USER_TOP) return -ENOMEM;
+    /* shared file pages reach the file (what is mapped; holes: ENOMEM) */
+    if (mem_sync(p->mem, start, len, flags) < 0) return -errno;
+    return mem_is_mapped(p->mem, start, len) ? 0 : -ENOMEM;
 }
 
 int64_t sys_mincore(Proc *p, const uint64_t a[6]) {

@@ -49,6 +49,8 @@ typedef struct Proc {
     uint64_t rseq_addr;
     uint32_t rseq_len, rseq_sig;
     uint64_t fs_base_saved;
+    int cpu_known;              /* cur_cpu/cur_node hold the host CPU last seen */
+    uint32_t cur_cpu, cur_node; /* what getcpu, RDTSCP, LSL and rseq report */
 
     /* signals: recorded only until delivery lands */
     struct {

@@ -26,15 +26,19 @@
  *   h struct sigaction in   Y struct itimerval in   i itimer which
  *   E mremap flags (the new address follows only with MAYMOVE|FIXED)
  *   n msync flags
- * Output arguments, printed after the call (as the address on error):
- *   B buffer out, length = return value     y the same, bytes in \x hex
- *   V iovec array out, count = next argument, filled up to the return value
- *   W struct stat   U struct timespec   Z NUL-terminated string
- *   Q int[2] (pipe)   H sigset   L struct rlimit (prlimit64)   J struct rlimit
- *   O struct sigaction   o struct itimerval   q struct utsname
- *   1 prctl option (and the arguments it uses; the whole call at exit)
- *   2 dirent buffer (getdents/getdents64): address and entry count
- * Return formats: 'd' decimal, 'x' hex, 'o' octal, '?' does not return. */
+ *   3 socket family   4 socket type and SOCK_* flags   5 protocol (IPPROTO_* for AF_INET/6,
+ *     the family two arguments back)   6 struct sockaddr in, length = next argument
+ *   : SOCK_CLOEXEC|SOCK_NONBLOCK (accept4)   9 MSG_* flags   0 shutdown how   ! socket option level
+ * # option name (level before it) $ setsockopt value, length = next argument ([int], struct linger,
+ * bytes) Output arguments, printed after the call (as the address on error): B buffer out, length =
+ * return value     y the same, bytes in \x hex V iovec array out, count = next argument, filled up
+ * to the return value W struct stat   U struct timespec   Z NUL-terminated string Q int[2] (pipe)
+ * H sigset   L struct rlimit (prlimit64)   J struct rlimit O struct sigaction   o struct itimerval
+ * q struct utsname 1 prctl option (and the arguments it uses; the whole call at exit) 2 dirent
+ * buffer (getdents/getdents64): address and entry count 7 struct sockaddr out, its length the '8'
+ * argument after it 8 socklen_t value-result: "[in => out]", "[out]" when unchanged, "[in]" on
+ * error % getsockopt value, length = the '8' argument after it Return formats: 'd' decimal, 'x'
+ * hex, 'o' octal, '?' does not return. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,13 +46,17 @@
 #include "sys_internal.h"
 
 #define STR_MAX     32 /* strace's default -s */
-#define OUT_LETTERS "ByVWUZQHLJOoq12"
+#define OUT_LETTERS "ByVWUZQHLJOoq12789%"
 
 static _Thread_local struct {
     char buf[16384];
     size_t len;
-    int split; /* first argument left for strace_exit */
-    int stop;  /* no further arguments (fcntl commands without one) */
+    int split;      /* first argument left for strace_exit */
+    int stop;       /* no further arguments (fcntl commands without one) */
+    int32_t len_in; /* the value-result length ('8') as the call saw it */
+    int len_ok;
+    const SysDef *sub_def; /* i386 socketcall: the sub-call being shown */
+    uint64_t sub[6];       /* ... and its arguments */
 } L;
 
 static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -747,11 +755,225 @@ static int fcntl_has_arg(int cmd) {
              cmd == 1034);
 }
 
+/* ---- sockets ------------------------------------------------------------ */
+
+static const Name af_names[] = {{0, "AF_UNSPEC"}, {1, "AF_UNIX"},     {2, "AF_INET"},
+                                {10, "AF_INET6"}, {16, "AF_NETLINK"}, {17, "AF_PACKET"},
+                                {0, NULL}};
+static const Name sock_types[] = {
+    {1, "SOCK_STREAM"},    {2, "SOCK_DGRAM"}, {3, "SOCK_RAW"},     {4, "SOCK_RDM"},
+    {5, "SOCK_SEQPACKET"}, {6, "SOCK_DCCP"},  {10, "SOCK_PACKET"}, {0, NULL}};
+static const Name sock_flags[] = {{0x80000, "SOCK_CLOEXEC"}, {0x800, "SOCK_NONBLOCK"}, {0, NULL}};
+static const Name ipproto_names[] = {
+    {0, "IPPROTO_IP"},      {1, "IPPROTO_ICMP"},  {6, "IPPROTO_TCP"}, {17, "IPPROTO_UDP"},
+    {58, "IPPROTO_ICMPV6"}, {255, "IPPROTO_RAW"}, {0, NULL}};
+static const Name msg_flags[] = {{0x1, "MSG_OOB"},
+                                 {0x2, "MSG_PEEK"},
+                                 {0x4, "MSG_DONTROUTE"},
+                                 {0x8, "MSG_CTRUNC"},
+                                 {0x10, "MSG_PROBE"},
+                                 {0x20, "MSG_TRUNC"},
+                                 {0x40, "MSG_DONTWAIT"},
+                                 {0x80, "MSG_EOR"},
+                                 {0x100, "MSG_WAITALL"},
+                                 {0x200, "MSG_FIN"},
+                                 {0x400, "MSG_SYN"},
+                                 {0x800, "MSG_CONFIRM"},
+                                 {0x1000, "MSG_RST"},
+                                 {0x2000, "MSG_ERRQUEUE"},
+                                 {0x4000, "MSG_NOSIGNAL"},
+                                 {0x8000, "MSG_MORE"},
+                                 {0x10000, "MSG_WAITFORONE"},
+                                 {0x40000, "MSG_BATCH"},
+                                 {0x4000000, "MSG_ZEROCOPY"},
+                                 {0x20000000, "MSG_FASTOPEN"},
+                                 {0x40000000, "MSG_CMSG_CLOEXEC"},
+                                 {0, NULL}};
+static const Name shut_names[] = {{0, "SHUT_RD"}, {1, "SHUT_WR"}, {2, "SHUT_RDWR"}, {0, NULL}};
+static const Name sol_names[] = {{0, "SOL_IP"},   {1, "SOL_SOCKET"}, {6, "SOL_TCP"},
+                                 {17, "SOL_UDP"}, {41, "SOL_IPV6"},  {0, NULL}};
+static const Name so_names[] = {{1, "SO_DEBUG"},
+                                {2, "SO_REUSEADDR"},
+                                {3, "SO_TYPE"},
+                                {4, "SO_ERROR"},
+                                {5, "SO_DONTROUTE"},
+                                {6, "SO_BROADCAST"},
+                                {7, "SO_SNDBUF"},
+                                {8, "SO_RCVBUF"},
+                                {9, "SO_KEEPALIVE"},
+                                {10, "SO_OOBINLINE"},
+                                {11, "SO_NO_CHECK"},
+                                {12, "SO_PRIORITY"},
+                                {13, "SO_LINGER"},
+                                {14, "SO_BSDCOMPAT"},
+                                {15, "SO_REUSEPORT"},
+                                {16, "SO_PASSCRED"},
+                                {17, "SO_PEERCRED"},
+                                {18, "SO_RCVLOWAT"},
+                                {19, "SO_SNDLOWAT"},
+                                {20, "SO_RCVTIMEO_OLD"},
+                                {21, "SO_SNDTIMEO_OLD"},
+                                {25, "SO_BINDTODEVICE"},
+                                {26, "SO_ATTACH_FILTER"},
+                                {27, "SO_DETACH_FILTER"},
+                                {28, "SO_PEERNAME"},
+                                {29, "SO_TIMESTAMP_OLD"},
+                                {30, "SO_ACCEPTCONN"},
+                                {31, "SO_PEERSEC"},
+                                {32, "SO_SNDBUFFORCE"},
+                                {33, "SO_RCVBUFFORCE"},
+                                {34, "SO_PASSSEC"},
+                                {35, "SO_TIMESTAMPNS_OLD"},
+                                {36, "SO_MARK"},
+                                {37, "SO_TIMESTAMPING_OLD"},
+                                {38, "SO_PROTOCOL"},
+                                {39, "SO_DOMAIN"},
+                                {40, "SO_RXQ_OVFL"},
+                                {46, "SO_BUSY_POLL"},
+                                {51, "SO_ATTACH_REUSEPORT_CBPF"},
+                                {59, "SO_PEERGROUPS"},
+                                {66, "SO_RCVTIMEO_NEW"},
+                                {67, "SO_SNDTIMEO_NEW"},
+                                {0, NULL}};
+static const Name tcp_names[] = {{1, "TCP_NODELAY"},   {2, "TCP_MAXSEG"},       {3, "TCP_CORK"},
+                                 {4, "TCP_KEEPIDLE"},  {5, "TCP_KEEPINTVL"},    {6, "TCP_KEEPCNT"},
+                                 {7, "TCP_SYNCNT"},    {9, "TCP_DEFER_ACCEPT"}, {11, "TCP_INFO"},
+                                 {12, "TCP_QUICKACK"}, {13, "TCP_CONGESTION"},  {0, NULL}};
+
+static void put_sock_type(uint64_t v) {
+    uint32_t t = (uint32_t)v;
+    put_enum(sock_types, t & 0xf, "SOCK");
+    uint32_t rest = t & ~0xfu;
+    for (const Name *n = sock_flags; n->s; n++)
+        if (rest & n->v) put("|%s", n->s), rest &= ~(uint32_t)n->v;
+    if (rest) put("|%#x /* SOCK_??? */", rest);
+}
+
+static void put_sockopt_name(int level, int opt) {
+    if (level == 1)
+        put_enum(so_names, opt, "SO");
+    else if (level == 6)
+        put_enum(tcp_names, opt, "TCP");
+    else
+        put("%d", opt);
+}
+
+/* struct sockaddr of `len` bytes, as strace prints the common families. */
+static void put_sockaddr(Proc *p, uint64_t addr, int64_t len) {
+    if (!addr) return put("NULL");
+    uint8_t sa[128] = {0};
+    if (len > 128) len = 128; /* strace reads at most a sockaddr_storage */
+    if (len >= 2 && len > 110 && fetch(p, addr, sa, 2) == 2 && (sa[0] | sa[1] << 8) == 1)
+        len = 110; /* and at most a sockaddr_un for AF_UNIX */
+    if (len < 2 || fetch(p, addr, sa, (size_t)len) < (size_t)len) return put_ptr(addr);
+    int fam = sa[0] | sa[1] << 8;
+    put("{sa_family=");
+    put_enum(af_names, fam, "AF");
+    if (fam == 1 && len > 2) {
+        size_t n = (size_t)len - 2;
+        const uint8_t *path = sa + 2;
+        if (path[0] == 0) { /* abstract: every byte counts */
+            put(", sun_path=@");
+            put_quoted(path + 1, n - 1, 0);
+        } else {
+            const uint8_t *nul = memchr(path, 0, n);
+            put(", sun_path=");
+            put_quoted(path, nul ? (size_t)(nul - path) : n, 0);
+        }
+    } else if (fam == 2 && len >= 16) {
+        put(", sin_port=htons(%u), sin_addr=inet_addr(\"%u.%u.%u.%u\")", sa[2] << 8 | sa[3], sa[4],
+            sa[5], sa[6], sa[7]);
+    } else if (fam == 10 && len >= 24) {
+        char a6[64];
+        size_t k = 0;
+        for (int i = 0; i < 8; i++) /* full form; strace compresses zero runs (inet_ntop) */
+            k += (size_t)snprintf(a6 + k, sizeof a6 - k, i ? ":%x" : "%x",
+                                  sa[8 + 2 * i] << 8 | sa[9 + 2 * i]);
+        uint32_t flow, scope = 0;
+        memcpy(&flow, sa + 4, 4);
+        if (len >= 28) memcpy(&scope, sa + 24, 4);
+        put(", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"%s\", "
+            "&sin6_addr), sin6_scope_id=%u",
+            sa[2] << 8 | sa[3], __builtin_bswap32(flow), a6, scope);
+    } else if (len > 2 && fam != 1) {
+        put(", sa_data=");
+        put_quoted(sa + 2, (size_t)len - 2, 0);
+    }
+    put("}");
+}
+
+/* A socklen_t (or int) value-result argument: "[in => out]", or "[out]"
+ * when the call left it unchanged; "[in]" on error. */
+static void put_socklen(Proc *p, uint64_t addr, int64_t ret) {
+    int32_t out;
+    if (!addr) return put("NULL");
+    if (!L.len_ok) return put_ptr(addr);
+    if (ret < 0 || copy_from_user(p, &out, addr, 4)) return put("[%d]", L.len_in);
+    if (out == L.len_in)
+        put("[%d]", out);
+    else
+        put("[%d => %d]", L.len_in, out);
+}
+
+/* Socket option values: ints as [n], struct linger, struct ucred, else bytes. */
+static void put_optval(Proc *p, int level, int opt, uint64_t addr, int64_t len) {
+    if (!addr) return put("NULL");
+    if (len == 4) {
+        int32_t v;
+        if (copy_from_user(p, &v, addr, 4)) return put_ptr(addr);
+        return put("[%d]", v);
+    }
+    if (level == 1 && opt == 13 && len == 8) {
+        int32_t v[2];
+        if (copy_from_user(p, v, addr, 8)) return put_ptr(addr);
+        return put("{l_onoff=%d, l_linger=%d}", v[0], v[1]);
+    }
+    if (level == 1 && opt == 17 && len == 12) {
+        int32_t v[3];
+        if (copy_from_user(p, v, addr, 12)) return put_ptr(addr);
+        return put("{pid=%d, uid=%u, gid=%u}", v[0], (unsigned)v[1], (unsigned)v[2]);
+    }
+    if (len < 0) return put_ptr(addr);
+    put_buf(p, addr, (uint64_t)len, 0);
+}
+
 static void put_arg(Proc *p, char f, const uint64_t *a, int i, int64_t ret) {
     uint64_t v = a[i];
     uint64_t next = i < 5 ? a[i + 1] : 0;
     switch (f) {
     case 'd': put("%d", (int)v); break;
+    case '3': put_enum(af_names, (int)v, "AF"); break;
+    case '4': put_sock_type(v); break;
+    case ':': put_flags(sock_flags, (uint32_t)v, "0", 1); break;
+    case '5':
+        if (i >= 2 && ((int)a[i - 2] == 2 || (int)a[i - 2] == 10))
+            put_enum(ipproto_names, (int)v, "IPPROTO");
+        else
+            put("%d", (int)v);
+        break;
+    case '6': put_sockaddr(p, v, (int)next); break;
+    case '7': {
+        int32_t n = 0;
+        if (ret < 0 || !next || copy_from_user(p, &n, next, 4))
+            put_ptr(v);
+        else
+            put_sockaddr(p, v, n < L.len_in ? n : L.len_in);
+        break;
+    }
+    case '8': put_socklen(p, v, ret); break;
+    case '9': put_flags(msg_flags, (uint32_t)v, "0", 1); break;
+    case '0': put_enum(shut_names, (int)v, "SHUT"); break;
+    case '!': put_enum(sol_names, (int)v, "SOL"); break;
+    case '#': put_sockopt_name((int)a[i - 1], (int)v); break;
+    case '$': put_optval(p, (int)a[1], (int)a[2], v, (int)next); break;
+    case '%': {
+        int32_t n = 0;
+        if (ret < 0 || !next || copy_from_user(p, &n, next, 4))
+            put_ptr(v);
+        else
+            put_optval(p, (int)a[1], (int)a[2], v, n);
+        break;
+    }
     case 'l': put("%lld", (long long)v); break;
     case 'u': put("%llu", (unsigned long long)v); break;
     case 'x':
@@ -870,7 +1092,7 @@ static void put_arg(Proc *p, char f, const uint64_t *a, int i, int64_t ret) {
         if (ret < 0)
             put_ptr(v);
         else
-            put_buf(p, v, (uint64_t)ret, f == 'y');
+            put_buf(p, v, (uint64_t)ret < next ? (uint64_t)ret : next, f == 'y');
         break;
     case 'V': put_iovec(p, v, next, ret < 0 ? -2 : ret); break;
     case 'W':
@@ -928,9 +1150,70 @@ static void flush_line(Proc *p) {
     fwrite(L.buf, 1, L.len, f);
 }
 
+/* i386 socketcall(call, args): strace shows the sub-call with its own
+ * arguments; unreadable arguments leave socketcall(SYS_NAME, addr). */
+static const char *const sockcall_names[] = {NULL,
+                                             "SYS_SOCKET",
+                                             "SYS_BIND",
+                                             "SYS_CONNECT",
+                                             "SYS_LISTEN",
+                                             "SYS_ACCEPT",
+                                             "SYS_GETSOCKNAME",
+                                             "SYS_GETPEERNAME",
+                                             "SYS_SOCKETPAIR",
+                                             "SYS_SEND",
+                                             "SYS_RECV",
+                                             "SYS_SENDTO",
+                                             "SYS_RECVFROM",
+                                             "SYS_SHUTDOWN",
+                                             "SYS_SETSOCKOPT",
+                                             "SYS_GETSOCKOPT",
+                                             "SYS_SENDMSG",
+                                             "SYS_RECVMSG",
+                                             "SYS_ACCEPT4",
+                                             "SYS_RECVMMSG",
+                                             "SYS_SENDMMSG"};
+
+static const SysDef sockcall_raw = {"socketcall", NULL, "", 'd'};
+
+static const SysDef *sockcall_sub(Proc *p, const uint64_t a[6], uint64_t sub[6]) {
+    static const SysDef accept_def = {"accept", NULL, "d78", 'd'};
+    static const SysDef send_def = {"send", NULL, "dbu9", 'd'};
+    static const SysDef recv_def = {"recv", NULL, "dBu9", 'd'};
+    static const uint16_t direct[] = {0,   359, 361, 362, 363, 0,   367, 368, 360, 0,  0,
+                                      369, 371, 373, 366, 365, 370, 372, 364, 337, 345};
+    static const uint8_t nargs[] = {0, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 6, 6, 2, 5, 5, 3, 3, 4, 5, 4};
+    uint32_t call = (uint32_t)a[0], w[6] = {0};
+    if (call < 1 || call > 20 || copy_from_user(p, w, a[1], nargs[call] * 4u)) return NULL;
+    for (int i = 0; i < 6; i++)
+        sub[i] = w[i];
+    if (call == 5) return &accept_def;
+    if (call == 9) return &send_def;
+    if (call == 10) return &recv_def;
+    return sys_lookup(ABI_I386, direct[call]);
+}
+
 void strace_enter(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6]) {
     L.len = 0;
     L.stop = 0;
+    L.sub_def = NULL;
+    if (p->abi == ABI_I386 && d && strcmp(d->name, "socketcall") == 0) {
+        const SysDef *s = sockcall_sub(p, a, L.sub);
+        if (s) {
+            d = L.sub_def = s, a = L.sub;
+        } else {
+            put("socketcall(");
+            if ((uint32_t)a[0] >= 1 && (uint32_t)a[0] <= 20)
+                put("%s", sockcall_names[(uint32_t)a[0]]);
+            else
+                put("%d", (int)a[0]);
+            put(", ");
+            put_ptr(a[1]);
+            L.split = 2; /* nothing more to print at exit */
+            L.sub_def = &sockcall_raw;
+            return;
+        }
+    }
     const char *fmt = d ? d->args : "xxxxxx";
     if (d)
         put("%s(", d->name);
@@ -939,6 +1222,8 @@ void strace_enter(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6]) {
     int n = (int)strlen(fmt);
     int split = (int)strcspn(fmt, OUT_LETTERS);
     L.split = split;
+    const char *vr = strchr(fmt, '8');
+    L.len_ok = vr && a[vr - fmt] && !copy_from_user(p, &L.len_in, a[vr - fmt], 4);
     put_args(p, fmt, a, 0, split, 0);
     if (d && d->ret == '?') {
         put_args(p, fmt, a, split, n, 0);
@@ -952,6 +1237,7 @@ void strace_enter(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6]) {
 }
 
 void strace_exit(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6], int64_t ret) {
+    if (L.sub_def) d = L.sub_def, a = L.sub;
     if (d && d->ret == '?') return; /* printed at entry */
     const char *fmt = d ? d->args : "xxxxxx";
     put_args(p, fmt, a, L.split, (int)strlen(fmt), ret);

@@ -75,6 +75,79 @@ const char *sys_proc_self(const char *path);
 const char *sys_follow_path(Proc *p, const char *path);
 /* A memfd holding the guest's /proc/self/maps text, or -errno. */
 int sys_maps_fd(Proc *p, int flags);
+/* /proc/self/<rest> as the guest sees it ("maps", "auxv"); -ENOENT for others. */
+int sys_proc_fd(Proc *p, const char *rest, int flags);
+/* Before a read of fd at off (-1: the file position): refresh it if it is a
+ * /proc/self/maps the guest opened and the read starts at 0. */
+void sys_proc_before_read(Proc *p, int fd, int64_t off);
+/* Follow the host CPU this thread runs on into the guest's view (task.c). */
+void sys_track_cpu(Proc *p);
+/* Linux's legacy vsyscall page (listed for 64-bit tasks in /proc/self/maps). */
+#define VSYSCALL_ADDR 0xffffffffff600000ull
+
+/* net.c: the socket core both ABIs use (compat32_net.c converts the i386
+ * layouts around it). */
+/* A host address that always faults: passed to the host in place of a
+ * guest pointer that did not copy, so the host reports Linux's error. */
+void *net_bad_ptr(void);
+/* 0, -EBADF or -ENOTSOCK: Linux looks the socket up before user memory. */
+int64_t net_fd_check(int fd);
+/* move_addr_to_kernel into buf[128]: NULL for a NULL address, buf, or
+ * net_bad_ptr(); a length outside [0, 128] is left for the host to refuse. */
+const void *net_addr_in(Proc *p, uint64_t uaddr, uint64_t ulen, void *buf);
+/* move_addr_to_user: min(*ulenp, klen) bytes to uaddr, then klen to *ulenp. */
+int64_t net_addr_out(Proc *p, const void *kaddr, uint32_t klen, uint64_t uaddr, uint64_t ulenp);
+/* import_iovec for the x86-64 (compat 0) or i386 (compat 1) iovec layout. */
+int64_t net_import_iov(Proc *p, uint64_t uvec, uint64_t cnt, int compat, UserSeg *seg,
+                       uint64_t *total);
+/* One message on the host side: name and control already in host memory. */
+typedef struct NetMsg {
+    int fd, flags;
+    void *name;  /* recv: a 128-byte buffer, or NULL */
+    int namelen; /* recv: the length the host stored */
+    void *ctl;
+    size_t ctllen; /* recv: room in, bytes used out */
+    int msg_flags; /* send: msghdr flags (MSG_EOR); recv: the result's flags */
+    long raw;      /* recv: the host's count (the full datagram with MSG_TRUNC) */
+} NetMsg;
+int64_t net_send(Proc *p, NetMsg *m, const UserSeg *seg, int nseg, uint64_t total);
+int64_t net_recv(Proc *p, NetMsg *m, const UserSeg *seg, int nseg, uint64_t total);
+/* A guest msghdr, widened, and where recvmsg writes its results. */
+typedef struct NetHdr {
+    uint64_t name;
+    int32_t namelen;
+    uint64_t iov, iovlen, ctl, ctllen;
+    uint32_t flags;
+    uint64_t at_namelen, at_ctllen, at_flags;
+} NetHdr;
+/* What differs between the ABIs: the iovec layout and control messages
+ * (guest -> host returns the host length; host -> guest the guest bytes
+ * used, adding MSG_CTRUNC to *mflags; ctl_room: host room for a guest's). */
+typedef struct NetAbi {
+    int compat, ctllen_size;
+    int64_t (*ctl_in)(Proc *p, uint64_t uctl, uint64_t ulen, uint8_t *k, size_t kcap);
+    int64_t (*ctl_out)(Proc *p, const uint8_t *k, size_t klen, uint64_t uctl, uint64_t ucap,
+                       int *mflags);
+    size_t (*ctl_room)(uint64_t ucap);
+} NetAbi;
+extern const NetAbi net_abi64;
+/* ___sys_sendmsg / ___sys_recvmsg on a parsed header (the fd is checked). */
+int64_t net_msg(Proc *p, int fd, const NetHdr *h, int flags, int recv, const NetAbi *abi,
+                int *oflags, uint64_t *left);
+/* One guest msghdr at umsg, for the mmsg loops (left: a short send). */
+typedef int64_t (*NetOneMsg)(Proc *p, int fd, uint64_t umsg, int flags, int recv, int *oflags,
+                             uint64_t *left);
+struct timespec;
+/* The loops of sendmmsg/recvmmsg over entries of `stride` bytes whose last
+ * u32 (before any padding) is msg_len. recvmmsg's timeout is updated. */
+int64_t net_sendmmsg(Proc *p, int fd, uint64_t vec, uint64_t vlen, int flags, size_t stride,
+                     NetOneMsg one);
+int64_t net_recvmmsg(Proc *p, int fd, uint64_t vec, uint64_t vlen, int flags,
+                     struct timespec *timeout, size_t stride, NetOneMsg one);
+/* setsockopt(SO_ATTACH_FILTER-like opt) with the filter at ufilter. */
+int64_t net_set_filter(Proc *p, int fd, int opt, uint16_t len, uint64_t ufilter);
+/* vmsplice(fd, iov, nr, flags) for either iovec layout. */
+int64_t net_vmsplice(Proc *p, const uint64_t a[6], int compat);
 
 /* "ringside: <message>" on stderr once per (kind, key). */
 void sys_report(const char *kind, uint64_t key, const char *fmt, ...)

@@ -25,7 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel.h"
 #include "sys_internal.h"
+
+#define GDT_ENTRY_CPUNODE_ 15 /* Linux x86-64's (syscall/kernel/kernel.h) */
 
 /* ---- exit ------------------------------------------------------------------ */
 
@@ -222,10 +225,9 @@ int64_t sys_sched_get_priority_min(Proc *p, const uint64_t a[6]) {
 }
 
 int64_t sys_getcpu(Proc *p, const uint64_t a[6]) {
-    unsigned cpu, node;
-    if (syscall(SYS_getcpu, &cpu, &node, NULL) < 0) return -errno;
-    if (a[0] && put_user_u32(p, a[0], cpu)) return -EFAULT;
-    if (a[1] && put_user_u32(p, a[1], node)) return -EFAULT;
+    sys_track_cpu(p);
+    if (a[0] && put_user_u32(p, a[0], p->cur_cpu)) return -EFAULT;
+    if (a[1] && put_user_u32(p, a[1], p->cur_node)) return -EFAULT;
     return 0;
 }
 
@@ -338,6 +340,32 @@ static int rseq_write_ids(Proc *p, uint64_t area, uint32_t cpu_start, uint32_t c
     return copy_to_user(p, area + 20, tail, sizeof tail) ? -EFAULT : 0;
 }
 
+/* The guest runs on the host CPU ringside's thread is on. When that changes
+ * (checked at system-call boundaries: Linux updates on return to user after
+ * a migration), everything that reports it follows: TSC_AUX (RDTSCP,
+ * RDPID), the CPUNODE descriptor's limit (LSL, the 64-bit vDSO's getcpu),
+ * the rseq area and the getcpu system call. Linux's encoding in both:
+ * (node << 12) | cpu. */
+void sys_track_cpu(Proc *p) {
+    int cpu = sched_getcpu();
+    if (cpu < 0 || (p->cpu_known && (uint32_t)cpu == p->cur_cpu)) return;
+    unsigned hcpu = 0, node = 0;
+    if (syscall(SYS_getcpu, &hcpu, &node, NULL) == 0) cpu = (int)hcpu;
+    p->cpu_known = 1;
+    p->cur_cpu = (uint32_t)cpu;
+    p->cur_node = node;
+    uint32_t v = ((node & 0xff) << 12) | ((uint32_t)cpu & 0xfff);
+    p->cpu->tsc_aux = v;
+    if (!p->kernel32) {
+        uint64_t d, at = kernel_symbol(KSYM_GDT) + 8 * GDT_ENTRY_CPUNODE_;
+        if (at != 8 * GDT_ENTRY_CPUNODE_ && mem_read(p->mem, &d, at, 8, 0) == 0) {
+            d = (d & ~0x000f00000000ffffull) | (v & 0xffff) | ((uint64_t)(v >> 16) << 48);
+            mem_write(p->mem, at, &d, 8, 0);
+        }
+    }
+    if (p->rseq_addr) rseq_write_ids(p, p->rseq_addr, v & 0xfff, v & 0xfff, node);
+}
+
 int64_t sys_rseq(Proc *p, const uint64_t a[6]) {
     uint64_t area = a[0];
     uint32_t len = (uint32_t)a[1], sig = (uint32_t)a[3];
@@ -367,10 +395,9 @@ int64_t sys_rseq(Proc *p, const uint64_t a[6]) {
     p->rseq_addr = area;
     p->rseq_len = len;
     p->rseq_sig = sig;
-    unsigned cpu = 0, node = 0;
-    syscall(SYS_getcpu, &cpu, &node, NULL);
+    sys_track_cpu(p);
     /* Linux would deliver SIGSEGV on return if this write faulted. */
-    if (rseq_write_ids(p, area, cpu, cpu, node))
+    if (rseq_write_ids(p, area, p->cur_cpu, p->cur_cpu, p->cur_node))
         sys_report("rseq", area, "rseq area %#llx not writable", (unsigned long long)area);
     return 0;
 }

@@ -6,8 +6,9 @@
  *   LINUX_2.5  __kernel_vsyscall, __kernel_sigreturn, __kernel_rt_sigreturn
  *   LINUX_2.6  __vdso_clock_gettime, __vdso_gettimeofday, __vdso_time,
  *              __vdso_clock_getres, __vdso_clock_gettime64
- * The time functions currently make their system call with int $0x80; the
- * vvar issue will give them a data page (see VDSO32_VVAR_PAGES).
+ * The time functions (common/vclock.c, shared with the 64-bit vDSO) read the
+ * clock page ringside keeps in [vvar] (vvar.h) and make their system call
+ * with int $0x80 only when it cannot answer.
  *
  * __kernel_vsyscall is  push %ecx; push %edx; push %ebp; <entry>; int $0x80;
  * landing: pop %ebp; pop %edx; pop %ecx; ret   where <entry> is patched at
@@ -33,10 +34,10 @@
 
 enum { VDSO32_ENTRY_INT80, VDSO32_ENTRY_SYSENTER, VDSO32_ENTRY_SYSCALL };
 
-/* vvar hook: pages of kernel-maintained time data that will sit directly
- * below the image (Linux's layout; the image's hidden symbol __rs_vvar_page
- * is at base - 4096). None are mapped yet. */
-#define VDSO32_VVAR_PAGES 0
+/* [vvar] (4 pages) and [vvar_vclock] (2 pages) directly below the image, as
+ * Linux 6.18 maps them; the image's hidden symbol __rs_vvar_page (the clock
+ * page, vvar.h) is at base - 6 pages. vdso32_map() maps them. */
+#define VDSO32_VVAR_PAGES 6
 
 /* Offsets from the image base, read from the linked image at build time. */
 typedef struct Vdso32Layout {
@@ -67,7 +68,9 @@ typedef struct Vdso32Info {
 size_t vdso32_size(void);
 
 /* Map the image at addr (page aligned, the whole mapping below 4 GiB) as a
- * user R+X region named "[vdso]", replacing anything there, and patch the
+ * user R+X region named "[vdso]", and the VDSO32_VVAR_PAGES below it as
+ * "[vvar]" and "[vvar_vclock]" (read-only, the clock page filled), replacing
+ * anything there, and patch the
  * entry: SYSCALL when use_syscall (ALTERNATIVE_2 applies it last, so it wins
  * when both are set), else SYSENTER when vendor_is_intel_sysenter, else
  * int $0x80. Fills *out (may be NULL). Returns 0, or -1 on a bad address or a
@@ -96,5 +99,12 @@ size_t vdso64_size(void);
  * mapping canonical and below the kernel half). Fills *out (may be NULL).
  * Returns 0, or -1 when there is no 64-bit vDSO or the mapping failed. */
 int vdso64_map(Mem *m, uint64_t addr, Vdso64Info *out);
+/* The embedded image (the stripped linked .so). */
+const uint8_t *vdso64_image(size_t *len);
+
+/* Rewrite the clock page at vvar (the first [vvar] page, 64- or 32-bit) when
+ * it is older than a millisecond, or always when force: called at system
+ * call boundaries and at map time. See vdso/vvar.c. */
+void vvar_refresh(Mem *m, uint64_t vvar, int force);
 
 #endif

@@ -11,12 +11,12 @@
 /* SAVE_ALL: below the CPU's frame and orig_ax, the segment registers and
  * general registers in struct pt_regs order; then the kernel's data
  * segments (Linux keeps __USER_DS in DS/ES inside the kernel too). */
-.macro SAVE_ALL
+.macro SAVE_ALL ax=$-38
     pushl %gs                               /* pt_regs->gs */
     pushl %fs                               /* pt_regs->fs */
     pushl %es                               /* pt_regs->es */
     pushl %ds                               /* pt_regs->ds */
-    pushl $-38                              /* pt_regs->ax = -ENOSYS */
+    pushl \ax                               /* pt_regs->ax: -ENOSYS for system calls */
     pushl %ebp                              /* pt_regs->bp */
     pushl %edi                              /* pt_regs->di */
     pushl %esi                              /* pt_regs->si */
@@ -100,7 +100,7 @@ entry_SYSENTER_32:
     .if \has_error_code == 0
     pushl $-1                               /* pt_regs->orig_ax: no error code */
     .endif
-    SAVE_ALL
+    SAVE_ALL %eax                           /* the interrupted EAX: the fault may be resolved */
     movl %esp, %edi
     movl $\vector, %edx
     jmp exc_common32
@@ -124,7 +124,7 @@ entry_SYSENTER_32:
 
     .globl exc32_page_fault
 exc32_page_fault:
-    SAVE_ALL
+    SAVE_ALL %eax                           /* resumed after stack growth */
     movl %esp, %edi
     movl %cr2, %ecx                         /* fault address for the host */
     movl $14, %edx

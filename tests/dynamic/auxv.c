@@ -41,7 +41,11 @@ int main(void) {
     printf("\n");
     unsigned a, b, c, d;
     __cpuid(1, a, b, c, d);
-    printf("AT_HWCAP == CPUID.1:EDX: %s\n", getauxval(AT_HWCAP) == d ? "yes" : "no");
+    /* the vector's own value: glibc's getauxval(AT_HWCAP) is its rewrite */
+    uintptr_t hwcap = 0;
+    for (uintptr_t *q = av; q[0] != AT_NULL; q += 2)
+        if (q[0] == AT_HWCAP) hwcap = q[1];
+    printf("AT_HWCAP == CPUID.1:EDX: %s\n", hwcap == d ? "yes" : "no");
     __cpuid_count(7, 0, a, b, c, d);
     printf("AT_HWCAP2 FSGSBASE == CPUID.7:EBX.0: %s\n",
            !!(getauxval(AT_HWCAP2) & 2) == !!(b & 1) ? "yes" : "no");

@@ -120,7 +120,9 @@ i386-*)
     lp="$root/lib/i386-linux-gnu:$root/usr/lib/i386-linux-gnu"
     prog=() # the program and its arguments, with the program's path inside the root
     case ${case#i386-} in
-    ls) prog=(/bin/ls -la /usr) ;;
+    ls) # a relative directory: absolute ones (/usr) are the root's under --sysroot
+        mkdir -p listing/sub && printf 'abc\n' >listing/file && ln -sf file listing/link
+        prog=(/bin/ls -l -R --time-style=+%Y listing) ;;
     sha256sum) prog=(/usr/bin/sha256sum blob words.txt) ;;
     sort) prog=(/usr/bin/sort -k1,1n -k3 words.txt) ;;
     date) prog=(/bin/date -d @0) ;;

@@ -40,13 +40,14 @@ hasnt "$dir/l.txt" '^[[:space:]]+INTERP[[:space:]]' "has PT_INTERP"
 for sv in __kernel_vsyscall@LINUX_2.5 __kernel_sigreturn@LINUX_2.5 \
           __kernel_rt_sigreturn@LINUX_2.5 __vdso_clock_gettime@LINUX_2.6 \
           __vdso_gettimeofday@LINUX_2.6 __vdso_time@LINUX_2.6 \
-          __vdso_clock_getres@LINUX_2.6 __vdso_clock_gettime64@LINUX_2.6; do
+          __vdso_clock_getres@LINUX_2.6 __vdso_clock_gettime64@LINUX_2.6 \
+          __vdso_getcpu@LINUX_2.6; do
     n=${sv%@*}
     v=${sv#*@}
     has "$dir/s.txt" "FUNC[[:space:]]+GLOBAL[[:space:]]+DEFAULT[[:space:]]+[0-9]+ $n@@?$v\$" \
         "$n is not a global function of version $v"
 done
-[ "$(grep -c -E 'FUNC[[:space:]]+GLOBAL' "$dir/s.txt")" = 8 ] || bad "not exactly 8 exported functions"
+[ "$(grep -c -E 'FUNC[[:space:]]+GLOBAL' "$dir/s.txt")" = 9 ] || bad "not exactly 9 exported functions"
 has "$dir/s.txt" 'Flags: BASE[[:space:]]+Index: 1[[:space:]]+Cnt: 1[[:space:]]+Name: linux-gate\.so\.1' "base version is not linux-gate.so.1"
 has "$dir/s.txt" 'Index: 2[[:space:]]+Cnt: 1[[:space:]]+Name: LINUX_2\.6' "LINUX_2.6 is not version 2"
 has "$dir/s.txt" 'Index: 3[[:space:]]+Cnt: 1[[:space:]]+Name: LINUX_2\.5' "LINUX_2.5 is not version 3"

@@ -15,6 +15,7 @@ static const char *const syms[][2] = {
     {"__kernel_rt_sigreturn", "LINUX_2.5"}, {"__vdso_clock_gettime", "LINUX_2.6"},
     {"__vdso_gettimeofday", "LINUX_2.6"},   {"__vdso_time", "LINUX_2.6"},
     {"__vdso_clock_getres", "LINUX_2.6"},   {"__vdso_clock_gettime64", "LINUX_2.6"},
+    {"__vdso_getcpu", "LINUX_2.6"},
 };
 
 int main(void) {
