@@ -13,6 +13,7 @@ WORKLOADS=(
     "mem|cpu|80|8|memory/string: glibc memcpy/memset/memcmp/strlen/memchr/memmove, 7 B-256 KiB"
     "fp|cpu|500|50|floating point: n-body (scalar SSE2 doubles) + 96x96 matmul (packed)"
     "syscall|sys|2000000|200000|raw syscall(SYS_getppid) loop: one ring 3->0->3 round trip each"
+    "clock|sys|4000000|400000|clock_gettime(CLOCK_MONOTONIC) loop through the vDSO (no system call)"
     "sha256|cpu|32|4|busybox sha256sum of N MiB of pseudo-random bytes (real program, read loop)"
 )
 

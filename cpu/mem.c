@@ -231,8 +231,10 @@ static int regions_cut(Mem *m, uint64_t s, uint64_t e) {
         free(m->regs[j]);
         j++;
     }
-    memmove(&m->regs[i], &m->regs[j], (m->nregs - j) * sizeof(MemRegion *));
-    m->nregs -= j - i;
+    if (j > i) { /* (an empty list has no array: no pointer arithmetic on NULL) */
+        memmove(&m->regs[i], &m->regs[j], (m->nregs - j) * sizeof(MemRegion *));
+        m->nregs -= j - i;
+    }
     return 0;
 }
 
