@@ -42,9 +42,9 @@ static int is_pid_result(const char *name) {
  * are left out of both sequences. */
 static int vdso_call(SysAbi abi, uint64_t nr) {
     if (abi == ABI_I386)
-        return nr == 78 /* gettimeofday */ || nr == 13 /* time */ || nr == 265 /* clock_gettime */ ||
-               nr == 266 /* clock_getres */ || nr == 403 /* clock_gettime64 */ ||
-               nr == 406 /* clock_getres_time64 */;
+        return nr == 78 /* gettimeofday */ || nr == 13 /* time */ ||
+               nr == 265 /* clock_gettime */ || nr == 266 /* clock_getres */ ||
+               nr == 403 /* clock_gettime64 */ || nr == 406 /* clock_getres_time64 */;
     return nr == 96 /* gettimeofday */ || nr == 201 /* time */ || nr == 228 /* clock_gettime */ ||
            nr == 229 /* clock_getres */ || nr == 309 /* getcpu */;
 }
@@ -111,6 +111,15 @@ static void lines_add(Lines *l, const char *s, uint64_t ic, size_t ob) {
     l->icount[l->n] = ic;
     l->out_bytes[l->n] = ob;
     l->n++;
+}
+
+static void lines_free(Lines *l) {
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    free(l->icount);
+    free(l->out_bytes);
+    *l = (Lines){0};
 }
 
 /* ---- the ringside side ---- */
@@ -223,7 +232,8 @@ static int run_native(const char *path, char **argv, char **envp, int in_fd, int
                     a[3] = (uint32_t)r.rsi, a[4] = (uint32_t)r.rdi, a[5] = (uint32_t)r.rbp;
                 } else {
                     nr = r.orig_rax;
-                    a[0] = r.rdi, a[1] = r.rsi, a[2] = r.rdx, a[3] = r.r10, a[4] = r.r8, a[5] = r.r9;
+                    a[0] = r.rdi, a[1] = r.rsi, a[2] = r.rdx, a[3] = r.r10, a[4] = r.r8,
+                    a[5] = r.r9;
                 }
                 in_call = 1;
             } else {
@@ -454,6 +464,9 @@ int compare_main(const char *path, int argc, char **argv, char **envp, const cha
     }
     if (same) printf("same\n");
     fflush(stdout);
+    free(nos), free(nes), free(ros), free(res0), free(res), free(logtxt);
+    lines_free(&native);
+    lines_free(&emu);
     return same ? 0 : 1;
 }
 
@@ -507,7 +520,11 @@ int compare_list_main(const char *file, char **envp) {
     if (ncpu < 1) ncpu = 1;
     char self[4096];
     ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (sl < 0) return 125;
+    if (sl < 0) {
+        for (int k = 0; k < ncmd; k++)
+            free(cmds[k]);
+        return 125;
+    }
     self[sl] = 0;
     int passed = 0, failed = 0, running = 0, next = 0;
     pid_t pids[4096];
@@ -551,5 +568,7 @@ int compare_list_main(const char *file, char **envp) {
             }
     }
     printf("%d passed, %d failed\n", passed, failed);
+    for (int k = 0; k < ncmd; k++)
+        free(cmds[k]);
     return failed ? 1 : 0;
 }

@@ -424,6 +424,8 @@ int main(int argc, char **argv) {
             return 1;
         }
         printf("%s\n", kind_name[kind < 0 ? VDSO32_ENTRY_INT80 : kind]);
+        free(g);
+        mem_free(m);
         return 0;
     }
     if (argc == 3 && !strcmp(argv[1], "--compare-host")) {
