@@ -50,7 +50,7 @@ typedef struct Vdso32Layout {
     uint32_t rt_sigreturn;         /* __kernel_rt_sigreturn */
     uint32_t sigreturn_landing;    /* after sigreturn's int $0x80 */
     uint32_t rt_sigreturn_landing; /* after rt_sigreturn's int $0x80 */
-    int32_t vvar;                  /* where the vvar page will go (negative) */
+    int32_t vvar;                  /* the clock page ([vvar]), below the image */
 } Vdso32Layout;
 
 /* Addresses in the guest after vdso32_map(). */

@@ -41,7 +41,6 @@
     ((1u << RS_CLOCK_REALTIME) | (1u << RS_CLOCK_MONOTONIC) | (1u << RS_CLOCK_MONOTONIC_RAW) |     \
      (1u << RS_CLOCK_REALTIME_COARSE) | (1u << RS_CLOCK_MONOTONIC_COARSE) |                        \
      (1u << RS_CLOCK_BOOTTIME) | (1u << RS_CLOCK_TAI))
-#define RS_CLOCK_COARSE_MASK ((1u << RS_CLOCK_REALTIME_COARSE) | (1u << RS_CLOCK_MONOTONIC_COARSE))
 
 typedef struct RsVvarTime {
     uint64_t sec;  /* base time at tsc_base */

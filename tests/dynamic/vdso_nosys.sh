@@ -31,5 +31,12 @@ echo "clock system calls: native $n, ringside $r"
 if ! cmp -s "$tmp/n.out" "$tmp/r.out"; then
     echo "FAIL: output differs:"; diff "$tmp/n.out" "$tmp/r.out" | head; fail=1
 fi
+# RINGSIDE_NO_VVAR=1 leaves the clock page invalid: the same program must
+# then take the vDSO's system-call fallback, with the same output.
+RINGSIDE_NO_VVAR=1 "$rs" --strace "$prog" count >"$tmp/f.out" 2>"$tmp/f.trace"
+f=$(grep -cE "$re" "$tmp/f.trace")
+echo "with RINGSIDE_NO_VVAR=1: $f clock system calls (the fallback)"
+[ "$f" -gt 0 ] || { echo "FAIL: RINGSIDE_NO_VVAR=1 made no clock system calls"; fail=1; }
+cmp -s "$tmp/n.out" "$tmp/f.out" || { echo "FAIL: fallback output differs:"; diff "$tmp/n.out" "$tmp/f.out" | head; fail=1; }
 [ $fail = 0 ] && echo "ok: $(cat "$tmp/r.out")"
 exit $fail
