@@ -10,17 +10,12 @@ static inline void branch_to(Cpu *c, uint64_t t) {
     c->rip = t;
 }
 
-/* 64-bit mode pushes/pops of 8 bytes: the stack pointer changes only after
- * the access succeeded. */
+/* 64-bit mode pushes of 8 bytes: the stack pointer changes only after the
+ * access succeeded. */
 static inline void push64(Cpu *c, uint64_t v) {
     uint64_t sp = c->gpr[RSP] - 8;
     mem_wr64(c, sp, v);
     c->gpr[RSP] = sp;
-}
-static inline uint64_t pop64(Cpu *c) {
-    uint64_t v = mem_rd64(c, c->gpr[RSP]);
-    c->gpr[RSP] += 8;
-    return v;
 }
 
 static void jmp_rel(Cpu *c, const Insn *i) { c->rip = i->imm; }

@@ -37,7 +37,6 @@ FP3_OPS(X)
 static inline __m128i f_movshdup(__m128i a, __m128i b) { return _mm_shuffle_epi32(b, 0xf5); }
 static inline __m128i f_movsldup(__m128i a, __m128i b) { return _mm_shuffle_epi32(b, 0xa0); }
 static inline __m128i f_movddup(__m128i a, __m128i b) { return _mm_unpacklo_epi64(b, b); }
-static inline __m128i f_lddqu(__m128i a, __m128i b) { return b; }
 SSE_INT_HANDLERS(op_movshdup, f_movshdup, M128A)
 SSE_INT_HANDLERS(op_movsldup, f_movsldup, M128A)
 SSE_INT_HANDLERS(op_movddup, f_movddup, M64) /* m64: no alignment check */
