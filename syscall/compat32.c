@@ -286,25 +286,25 @@ static void flush_pending(Proc *p) {
 }
 
 static void set_mask(Proc *p, uint64_t m) {
-    p->sigmask = m & ~KERNEL_ONLY;
+    p->task->sigmask = m & ~KERNEL_ONLY;
     flush_pending(p);
 }
 
-int64_t c32_sgetmask(Proc *p, const uint64_t a[6]) { return (int64_t)(uint32_t)p->sigmask; }
+int64_t c32_sgetmask(Proc *p, const uint64_t a[6]) { return (int64_t)(uint32_t)p->task->sigmask; }
 
 /* ssetmask(int): siginitset widens the int like a long (sign-extended). */
 int64_t c32_ssetmask(Proc *p, const uint64_t a[6]) {
-    int64_t old = (int32_t)(uint32_t)p->sigmask;
+    int64_t old = (int32_t)(uint32_t)p->task->sigmask;
     set_mask(p, (uint64_t)(int64_t)(int32_t)a[0]);
     return old;
 }
 
 /* sigprocmask with the 32-bit old_sigset_t: only signals 1-32 change. */
 int64_t c32_sigprocmask(Proc *p, const uint64_t a[6]) {
-    uint32_t set, old = (uint32_t)p->sigmask;
+    uint32_t set, old = (uint32_t)p->task->sigmask;
     if (a[1]) {
         if (copy_from_user(p, &set, a[1], 4)) return -EFAULT;
-        uint64_t m = p->sigmask;
+        uint64_t m = p->task->sigmask;
         switch ((int)a[0]) {
         case SIG_BLOCK: m |= set; break;
         case SIG_UNBLOCK: m &= ~(uint64_t)set; break;
@@ -326,7 +326,7 @@ int64_t c32_sigpending(Proc *p, const uint64_t a[6]) {
 /* sigsuspend(history0, history1, mask) (OLD_SIGSUSPEND3): the mask is a
  * value; sleep until a signal comes, as pause() does. */
 int64_t c32_sigsuspend(Proc *p, const uint64_t a[6]) {
-    uint64_t saved = p->sigmask;
+    uint64_t saved = p->task->sigmask;
     set_mask(p, (uint32_t)a[2]);
     int64_t r = p->exited ? -EINTR : sys_pause(p, a);
     if (!p->exited) set_mask(p, saved);
@@ -340,34 +340,34 @@ int64_t c32_sigsuspend(Proc *p, const uint64_t a[6]) {
 #define SS_AUTODISARM_ (1u << 31)
 
 static int on_altstack(Proc *p, uint64_t sp) {
-    if ((uint32_t)p->altstack_flags & SS_AUTODISARM_) return 0;
-    return sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
+    if ((uint32_t)p->task->altstack_flags & SS_AUTODISARM_) return 0;
+    return sp > p->task->altstack_sp && sp - p->task->altstack_sp <= p->task->altstack_size;
 }
 
 int64_t c32_sigaltstack(Proc *p, const uint64_t a[6]) {
     uint32_t ss[3];
     uint64_t sp = sys_cur_regs ? (uint32_t)sys_cur_regs->sp : 0;
     if (a[0] && copy_from_user(p, ss, a[0], sizeof ss)) return -EFAULT;
-    uint32_t old[3] = {(uint32_t)p->altstack_sp,
-                       (p->altstack_size ? (on_altstack(p, sp) ? SS_ONSTACK_ : 0) : SS_DISABLE_) |
-                           ((uint32_t)p->altstack_flags & SS_AUTODISARM_),
-                       (uint32_t)p->altstack_size};
+    uint32_t old[3] = {(uint32_t)p->task->altstack_sp,
+                       (p->task->altstack_size ? (on_altstack(p, sp) ? SS_ONSTACK_ : 0) : SS_DISABLE_) |
+                           ((uint32_t)p->task->altstack_flags & SS_AUTODISARM_),
+                       (uint32_t)p->task->altstack_size};
     if (a[0]) {
         uint32_t mode = ss[1] & ~SS_AUTODISARM_;
         if (on_altstack(p, sp)) return -EPERM;
         if (mode != SS_DISABLE_ && mode != SS_ONSTACK_ && mode != 0) return -EINVAL;
-        if (p->altstack_sp == ss[0] && p->altstack_size == ss[2] &&
-            (uint32_t)p->altstack_flags == ss[1]) {
+        if (p->task->altstack_sp == ss[0] && p->task->altstack_size == ss[2] &&
+            (uint32_t)p->task->altstack_flags == ss[1]) {
             /* no change: Linux returns before the size check */
         } else if (mode == SS_DISABLE_) {
-            p->altstack_sp = p->altstack_size = 0;
-            p->altstack_flags = (int)ss[1];
+            p->task->altstack_sp = p->task->altstack_size = 0;
+            p->task->altstack_flags = (int)ss[1];
         } else if (ss[2] < 2048) { /* COMPAT_MINSIGSTKSZ */
             return -ENOMEM;
         } else {
-            p->altstack_sp = ss[0];
-            p->altstack_size = ss[2];
-            p->altstack_flags = (int)ss[1];
+            p->task->altstack_sp = ss[0];
+            p->task->altstack_size = ss[2];
+            p->task->altstack_flags = (int)ss[1];
         }
     }
     if (a[1] && copy_to_user(p, a[1], old, sizeof old)) return -EFAULT;
@@ -511,8 +511,8 @@ int64_t c32_oldolduname(Proc *p, const uint64_t a[6]) {
 
 int64_t c32_set_robust_list(Proc *p, const uint64_t a[6]) {
     if (a[1] != ROBUST_HEAD32) return -EINVAL;
-    p->robust_list = a[0];
-    p->robust_len = a[1];
+    p->task->robust_list = a[0];
+    p->task->robust_len = a[1];
     return 0;
 }
 
@@ -521,7 +521,7 @@ int64_t c32_get_robust_list(Proc *p, const uint64_t a[6]) {
     if (pid && pid != getpid() && pid != syscall(SYS_gettid))
         return kill(pid, 0) == 0 || errno == EPERM ? -EPERM : -ESRCH;
     if (put_user_u32(p, a[2], ROBUST_HEAD32)) return -EFAULT;
-    return put_user_u32(p, a[1], (uint32_t)p->robust_list) ? -EFAULT : 0;
+    return put_user_u32(p, a[1], (uint32_t)p->task->robust_list) ? -EFAULT : 0;
 }
 
 /* Masks are arrays of 32-bit words: the same bytes as the host's 64-bit

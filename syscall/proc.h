@@ -25,6 +25,26 @@ typedef enum { ABI_X86_64 = 0, ABI_I386 = 1 } SysAbi;
 
 #define PROC_MAX_SIG 64
 
+/* One guest thread: its CPU and the state Linux keeps per task_struct.
+ * Proc.task is the thread whose code is running (the thread layer switches
+ * it, and Proc.cpu with it, when another guest thread takes the CPU). */
+typedef struct Task {
+    Cpu *cpu;
+    int tid;                  /* the host thread's tid: guest tids are host tids */
+    uint64_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
+    uint64_t robust_list, robust_len;
+    uint64_t rseq_addr;
+    uint32_t rseq_len, rseq_sig;
+    uint64_t fs_base_saved;
+    int cpu_known;              /* cur_cpu/cur_node hold the host CPU last seen */
+    uint32_t cur_cpu, cur_node; /* what getcpu, RDTSCP, LSL and rseq report */
+
+    /* signals: the blocked set and the alternate stack are per thread */
+    uint64_t sigmask;
+    uint64_t altstack_sp, altstack_size;
+    int altstack_flags;
+} Task;
+
 typedef struct Proc {
     Cpu *cpu;
     Mem *mem;
@@ -43,22 +63,13 @@ typedef struct Proc {
     uint64_t vvar_base;    /* [vvar] page(s) below it, kept current by ringside (0: none) */
     uint64_t vdso_landing; /* where SYSENTER/compat SYSCALL return (__kernel_vsyscall's pop %ebp) */
 
-    /* task */
-    uint64_t clear_child_tid; /* set_tid_address */
-    uint64_t robust_list, robust_len;
-    uint64_t rseq_addr;
-    uint32_t rseq_len, rseq_sig;
-    uint64_t fs_base_saved;
-    int cpu_known;              /* cur_cpu/cur_node hold the host CPU last seen */
-    uint32_t cur_cpu, cur_node; /* what getcpu, RDTSCP, LSL and rseq report */
+    Task *task;     /* the running thread (main_task until threads exist) */
+    Task main_task;
 
-    /* signals: recorded only until delivery lands */
+    /* signals: dispositions are process-wide, as Linux's sighand */
     struct {
         uint64_t handler, flags, restorer, mask;
     } sigact[PROC_MAX_SIG + 1];
-    uint64_t sigmask;
-    uint64_t altstack_sp, altstack_size;
-    int altstack_flags;
 
     /* exit */
     int exited;
@@ -110,6 +121,10 @@ void strace_exit(Proc *p, uint64_t nr, const SysDef *d, const uint64_t a[6], int
  * /proc, /dev and /sys never are; everything else is returned unchanged.
  * Returns `path` itself or `buf` (of size n) holding the redirected path. */
 const char *proc_host_path(const Proc *p, const char *path, char *buf, size_t n);
+
+/* A new process (zeroed Proc) over that CPU and address space: the main
+ * thread is the calling host thread. */
+void proc_init(Proc *p, Cpu *c, Mem *m);
 
 /* Process-level helpers used by several subsystems. */
 void proc_exit(Proc *p, int status); /* stops the CPU; status as wait() sees it */

@@ -56,15 +56,15 @@ int64_t sys_rt_sigaction(Proc *p, const uint64_t a[6]) {
 
 int64_t sys_rt_sigprocmask(Proc *p, const uint64_t a[6]) {
     int how = (int)a[0];
-    uint64_t set, old = p->sigmask;
+    uint64_t set, old = p->task->sigmask;
     if (a[3] != 8) return -EINVAL;
     if (a[1]) {
         if (copy_from_user(p, &set, a[1], 8)) return -EFAULT;
         set &= ~KERNEL_ONLY;
         switch (how) {
-        case SIG_BLOCK: p->sigmask |= set; break;
-        case SIG_UNBLOCK: p->sigmask &= ~set; break;
-        case SIG_SETMASK: p->sigmask = set; break;
+        case SIG_BLOCK: p->task->sigmask |= set; break;
+        case SIG_UNBLOCK: p->task->sigmask &= ~set; break;
+        case SIG_SETMASK: p->task->sigmask = set; break;
         default: return -EINVAL;
         }
     }
@@ -74,7 +74,7 @@ int64_t sys_rt_sigprocmask(Proc *p, const uint64_t a[6]) {
 }
 
 int64_t sys_rt_sigpending(Proc *p, const uint64_t a[6]) {
-    uint64_t set = sig_pending & p->sigmask;
+    uint64_t set = sig_pending & p->task->sigmask;
     if (a[1] > 8) return -EINVAL;
     return copy_to_user(p, a[0], &set, (size_t)a[1]) ? -EFAULT : 0;
 }
@@ -87,8 +87,8 @@ int64_t sys_rt_sigpending(Proc *p, const uint64_t a[6]) {
 #define MINSIGSTKSZ_   2048
 
 static int on_altstack(Proc *p, uint64_t sp) {
-    if (p->altstack_flags & (int)SS_AUTODISARM_) return 0;
-    return sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
+    if (p->task->altstack_flags & (int)SS_AUTODISARM_) return 0;
+    return sp > p->task->altstack_sp && sp - p->task->altstack_sp <= p->task->altstack_size;
 }
 
 int64_t sys_sigaltstack(Proc *p, const uint64_t a[6]) {
@@ -99,10 +99,10 @@ int64_t sys_sigaltstack(Proc *p, const uint64_t a[6]) {
     } ss, old = {0, 0, 0, 0};
     uint64_t usp = sys_cur_regs ? sys_cur_regs->sp : 0;
     if (a[0] && copy_from_user(p, &ss, a[0], sizeof ss)) return -EFAULT;
-    old.sp = p->altstack_sp;
-    old.size = p->altstack_size;
-    old.flags = (p->altstack_size ? (on_altstack(p, usp) ? SS_ONSTACK_ : 0) : SS_DISABLE_) |
-                (p->altstack_flags & (int)SS_AUTODISARM_);
+    old.sp = p->task->altstack_sp;
+    old.size = p->task->altstack_size;
+    old.flags = (p->task->altstack_size ? (on_altstack(p, usp) ? SS_ONSTACK_ : 0) : SS_DISABLE_) |
+                (p->task->altstack_flags & (int)SS_AUTODISARM_);
     if (a[0]) {
         int mode = ss.flags & ~(int)SS_AUTODISARM_;
         if (on_altstack(p, usp)) return -EPERM;
@@ -113,9 +113,9 @@ int64_t sys_sigaltstack(Proc *p, const uint64_t a[6]) {
         } else if (ss.size < MINSIGSTKSZ_) {
             return -ENOMEM;
         }
-        p->altstack_sp = ss.sp;
-        p->altstack_size = ss.size;
-        p->altstack_flags = ss.flags;
+        p->task->altstack_sp = ss.sp;
+        p->task->altstack_size = ss.size;
+        p->task->altstack_flags = ss.flags;
     }
     if (a[1] && copy_to_user(p, a[1], &old, sizeof old)) return -EFAULT;
     return 0;
@@ -182,7 +182,7 @@ int64_t sig_self(Proc *p, int sig) {
     }
     /* Blocked signals are never ignored at generation: the action may
      * change before they are unblocked. */
-    if (p->sigmask & SIG_BIT(sig)) {
+    if (p->task->sigmask & SIG_BIT(sig)) {
         sig_pending |= SIG_BIT(sig);
         return 0;
     }
@@ -193,7 +193,7 @@ int64_t sig_self(Proc *p, int sig) {
  * unblocked are acted on, lowest number first, as Linux delivers them. */
 static void sig_flush_pending(Proc *p) {
     while (!p->exited) {
-        uint64_t ready = sig_pending & ~p->sigmask;
+        uint64_t ready = sig_pending & ~p->task->sigmask;
         if (!ready) return;
         int sig = __builtin_ctzll(ready) + 1;
         sig_pending &= ~SIG_BIT(sig);
@@ -259,13 +259,13 @@ static int64_t wait_for_signal(Proc *p) {
 int64_t sys_pause(Proc *p, const uint64_t a[6]) { return wait_for_signal(p); }
 
 int64_t sys_rt_sigsuspend(Proc *p, const uint64_t a[6]) {
-    uint64_t mask, saved = p->sigmask;
+    uint64_t mask, saved = p->task->sigmask;
     if (a[1] != 8) return -EINVAL;
     if (copy_from_user(p, &mask, a[0], 8)) return -EFAULT;
-    p->sigmask = mask & ~KERNEL_ONLY;
+    p->task->sigmask = mask & ~KERNEL_ONLY;
     sig_flush_pending(p); /* one the new mask unblocks ends the wait at once */
     int64_t r = p->exited ? -EINTR : wait_for_signal(p);
-    p->sigmask = saved;
+    p->task->sigmask = saved;
     sig_flush_pending(p);
     return r;
 }

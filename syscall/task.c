@@ -226,8 +226,8 @@ int64_t sys_sched_get_priority_min(Proc *p, const uint64_t a[6]) {
 
 int64_t sys_getcpu(Proc *p, const uint64_t a[6]) {
     sys_track_cpu(p);
-    if (a[0] && put_user_u32(p, a[0], p->cur_cpu)) return -EFAULT;
-    if (a[1] && put_user_u32(p, a[1], p->cur_node)) return -EFAULT;
+    if (a[0] && put_user_u32(p, a[0], p->task->cur_cpu)) return -EFAULT;
+    if (a[1] && put_user_u32(p, a[1], p->task->cur_node)) return -EFAULT;
     return 0;
 }
 
@@ -277,7 +277,7 @@ int64_t sys_arch_prctl(Proc *p, const uint64_t a[6]) {
         if (arg >= USER_TOP) return -EPERM;
         c->seg[SEG_FS].base = arg;
         c->segbase[SEG_FS] = arg;
-        p->fs_base_saved = arg;
+        p->task->fs_base_saved = arg;
         return 0;
     case ARCH_SET_GS:
         if (arg >= USER_TOP) return -EPERM;
@@ -306,8 +306,16 @@ int64_t sys_arch_prctl(Proc *p, const uint64_t a[6]) {
 
 /* ---- threads: TID address, robust list, rseq ------------------------------------- */
 
+void proc_init(Proc *p, Cpu *c, Mem *m) {
+    p->cpu = c;
+    p->mem = m;
+    p->task = &p->main_task;
+    p->main_task.cpu = c;
+    p->main_task.tid = (int)syscall(SYS_gettid);
+}
+
 int64_t sys_set_tid_address(Proc *p, const uint64_t a[6]) {
-    p->clear_child_tid = a[0];
+    p->task->clear_child_tid = a[0];
     return syscall(SYS_gettid);
 }
 
@@ -315,8 +323,8 @@ int64_t sys_set_tid_address(Proc *p, const uint64_t a[6]) {
 
 int64_t sys_set_robust_list(Proc *p, const uint64_t a[6]) {
     if (a[1] != ROBUST_HEAD_SIZE) return -EINVAL;
-    p->robust_list = a[0];
-    p->robust_len = a[1];
+    p->task->robust_list = a[0];
+    p->task->robust_len = a[1];
     return 0;
 }
 
@@ -325,7 +333,7 @@ int64_t sys_get_robust_list(Proc *p, const uint64_t a[6]) {
     if (pid && pid != getpid() && pid != syscall(SYS_gettid))
         return kill(pid, 0) == 0 || errno == EPERM ? -EPERM : -ESRCH;
     if (put_user_u64(p, a[2], ROBUST_HEAD_SIZE)) return -EFAULT;
-    return put_user_u64(p, a[1], p->robust_list) ? -EFAULT : 0;
+    return put_user_u64(p, a[1], p->task->robust_list) ? -EFAULT : 0;
 }
 
 #define RSEQ_FLAG_UNREGISTER 1
@@ -348,12 +356,12 @@ static int rseq_write_ids(Proc *p, uint64_t area, uint32_t cpu_start, uint32_t c
  * (node << 12) | cpu. */
 void sys_track_cpu(Proc *p) {
     int cpu = sched_getcpu();
-    if (cpu < 0 || (p->cpu_known && (uint32_t)cpu == p->cur_cpu)) return;
+    if (cpu < 0 || (p->task->cpu_known && (uint32_t)cpu == p->task->cur_cpu)) return;
     unsigned hcpu = 0, node = 0;
     if (syscall(SYS_getcpu, &hcpu, &node, NULL) == 0) cpu = (int)hcpu;
-    p->cpu_known = 1;
-    p->cur_cpu = (uint32_t)cpu;
-    p->cur_node = node;
+    p->task->cpu_known = 1;
+    p->task->cur_cpu = (uint32_t)cpu;
+    p->task->cur_node = node;
     uint32_t v = ((node & 0xff) << 12) | ((uint32_t)cpu & 0xfff);
     p->cpu->tsc_aux = v;
     if (!p->kernel32) {
@@ -363,7 +371,7 @@ void sys_track_cpu(Proc *p) {
             mem_write(p->mem, at, &d, 8, 0);
         }
     }
-    if (p->rseq_addr) rseq_write_ids(p, p->rseq_addr, v & 0xfff, v & 0xfff, node);
+    if (p->task->rseq_addr) rseq_write_ids(p, p->task->rseq_addr, v & 0xfff, v & 0xfff, node);
 }
 
 int64_t sys_rseq(Proc *p, const uint64_t a[6]) {
@@ -372,32 +380,32 @@ int64_t sys_rseq(Proc *p, const uint64_t a[6]) {
     int flags = (int)a[2];
     if (flags & RSEQ_FLAG_UNREGISTER) {
         if (flags & ~RSEQ_FLAG_UNREGISTER) return -EINVAL;
-        if (!p->rseq_addr || p->rseq_addr != area) return -EINVAL;
-        if (len != p->rseq_len) return -EINVAL;
-        if (sig != p->rseq_sig) return -EPERM;
+        if (!p->task->rseq_addr || p->task->rseq_addr != area) return -EINVAL;
+        if (len != p->task->rseq_len) return -EINVAL;
+        if (sig != p->task->rseq_sig) return -EPERM;
         if (rseq_write_ids(p, area, 0, (uint32_t)-1 /* RSEQ_CPU_ID_UNINITIALIZED */, 0))
             return -EFAULT;
-        p->rseq_addr = 0;
-        p->rseq_len = 0;
-        p->rseq_sig = 0;
+        p->task->rseq_addr = 0;
+        p->task->rseq_len = 0;
+        p->task->rseq_sig = 0;
         return 0;
     }
     if (flags) return -EINVAL;
-    if (p->rseq_addr) {
-        if (p->rseq_addr != area || len != p->rseq_len) return -EINVAL;
-        if (sig != p->rseq_sig) return -EPERM;
+    if (p->task->rseq_addr) {
+        if (p->task->rseq_addr != area || len != p->task->rseq_len) return -EINVAL;
+        if (sig != p->task->rseq_sig) return -EPERM;
         return -EBUSY;
     }
     /* The original 32-byte area, or an extended one: 32-byte aligned and at
      * least up to the fields this kernel fills (offsetof(end) = 28). */
     if (len < RSEQ_ORIG_SIZE || (area & 31) || (len != RSEQ_ORIG_SIZE && len < 28)) return -EINVAL;
     if (!user_access_ok(area, len)) return -EFAULT;
-    p->rseq_addr = area;
-    p->rseq_len = len;
-    p->rseq_sig = sig;
+    p->task->rseq_addr = area;
+    p->task->rseq_len = len;
+    p->task->rseq_sig = sig;
     sys_track_cpu(p);
     /* Linux would deliver SIGSEGV on return if this write faulted. */
-    if (rseq_write_ids(p, area, p->cur_cpu, p->cur_cpu, p->cur_node))
+    if (rseq_write_ids(p, area, p->task->cur_cpu, p->task->cur_cpu, p->task->cur_node))
         sys_report("rseq", area, "rseq area %#llx not writable", (unsigned long long)area);
     return 0;
 }
@@ -461,7 +469,7 @@ int64_t sys_prctl(Proc *p, const uint64_t a[6]) {
         return 0;
     }
     case PR_GET_NAME: comm_init(p); return copy_to_user(p, a[1], comm, sizeof comm) ? -EFAULT : 0;
-    case PR_GET_TID_ADDRESS: return put_user_u64(p, a[1], p->clear_child_tid) ? -EFAULT : 0;
+    case PR_GET_TID_ADDRESS: return put_user_u64(p, a[1], p->task->clear_child_tid) ? -EFAULT : 0;
     case PR_GET_PDEATHSIG:
     case PR_GET_CHILD_SUBREAPER: {
         int v;

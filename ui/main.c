@@ -281,8 +281,7 @@ int ui_run(const RunConfig *o) {
         fprintf(stderr, "ringside: out of memory\n");
         return EXIT_USAGE;
     }
-    p->cpu = c;
-    p->mem = m;
+    proc_init(p, c, m);
     p->strace = o->strace;
     p->tracef = tracef;
     p->kernel32 = o->kernel32;

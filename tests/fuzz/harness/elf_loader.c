@@ -38,8 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     Proc *p = calloc(1, sizeof *p);
     if (!m || !c || !p || kernel_map(m) < 0) abort();
     c->diag = quiet;
-    p->cpu = c;
-    p->mem = m;
+    proc_init(p, c, m);
     char *argv[] = {path, "arg", NULL};
     char *envp[] = {"A=1", NULL};
     LoadInfo li;
