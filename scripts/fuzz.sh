@@ -10,9 +10,9 @@
 # fix the bug, and move the file into the corpus as its regression test.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-harnesses=(insn_stream elf_loader)
+harnesses=(insn_stream elf_loader syscalls)
 # per harness: the longest input, and seed folders beside the corpus (built test programs)
-declare -A max_len=([insn_stream]=4200 [elf_loader]=65536)
+declare -A max_len=([insn_stream]=4200 [elf_loader]=65536 [syscalls]=6000)
 declare -A seeds=([elf_loader]="build/tests/programs/bin build/tests/programs32/bin")
 
 if ! command -v clang >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
