@@ -52,6 +52,7 @@ static uint8_t *xlate(Cpu *c, uint64_t a, int write) {
         c->stop_at = NULL;
         return h;
     }
+    if (write && unlikely(c->hooks.mem_write != NULL)) return h; /* every write is seen */
     TlbEnt *e = (write ? c->tlb_w : c->tlb_r) + TLB_IDX(a);
     e->tag = a & PAGE_MASK;
     e->addend = (uintptr_t)h - (a & PAGE_MASK);
@@ -89,6 +90,7 @@ void cpu_probe_w(Cpu *c, uint64_t a, unsigned n) {
 void cpu_wr_bytes(Cpu *c, uint64_t a, const void *src, unsigned n) {
     /* All-or-nothing across pages: check the last page first. */
     if (n > 1 && ((a ^ (a + n - 1)) & PAGE_MASK)) cpu_probe_w(c, a, n);
+    if (unlikely(c->hooks.mem_write != NULL)) c->hooks.mem_write(c->hooks.ud, c, a, n);
     const uint8_t *s = src;
     while (n) {
         unsigned off = a & (PAGE_SIZE - 1), k = PAGE_SIZE - off;

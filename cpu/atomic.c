@@ -1,7 +1,12 @@
 /* Exchange and compare-exchange: XCHG (every form but the 0x90 NOP), XADD,
- * CMPXCHG, CMPXCHG8B/16B. The guest has one CPU, so a read-modify-write
- * through mem_rd/mem_wr is atomic; LOCK is accepted on memory forms (Zydis
- * rejects it on register forms, which then raise #UD).
+ * CMPXCHG, CMPXCHG8B/16B. One guest CPU runs at a time (syscall/thread.c),
+ * so a read-modify-write through mem_rd/mem_wr is atomic among guest
+ * threads; the memory forms of XCHG, XADD and CMPXCHG are host atomics on
+ * the guest word as well when the write TLB maps it (aligned, within one
+ * page), so they stay atomic against the host kernel, which changes futex
+ * words on its own (FUTEX_LOCK_PI sets FUTEX_WAITERS while its caller
+ * waits). LOCK is accepted on memory forms (Zydis rejects it on register
+ * forms, which then raise #UD).
  *
  * Every memory form reads, then writes (faulting before any register
  * changes), then updates registers: the instruction restarts after a fault.
@@ -11,6 +16,62 @@
 #include "insn.h"
 
 #define ALWAYS static inline __attribute__((always_inline))
+
+/* The host address of an aligned, writable guest word the write TLB maps,
+ * or NULL (then the plain read-then-write path runs: faults, code pages,
+ * a debugger's write hook). */
+ALWAYS void *rmw_host(Cpu *c, uint64_t ea, unsigned size) {
+    const TlbEnt *e = &c->tlb_w[TLB_IDX(ea)];
+    if (likely(e->tag == (ea & PAGE_MASK) && (ea & (size - 1)) == 0))
+        return (void *)(uintptr_t)(ea + e->addend);
+    return NULL;
+}
+
+/* Host atomics of each size: the old value. */
+ALWAYS uint64_t host_xchg(void *h, unsigned size, uint64_t v) {
+    switch (size) {
+    case 1: return __atomic_exchange_n((uint8_t *)h, (uint8_t)v, __ATOMIC_SEQ_CST);
+    case 2: return __atomic_exchange_n((uint16_t *)h, (uint16_t)v, __ATOMIC_SEQ_CST);
+    case 4: return __atomic_exchange_n((uint32_t *)h, (uint32_t)v, __ATOMIC_SEQ_CST);
+    default: return __atomic_exchange_n((uint64_t *)h, v, __ATOMIC_SEQ_CST);
+    }
+}
+ALWAYS uint64_t host_xadd(void *h, unsigned size, uint64_t v) {
+    switch (size) {
+    case 1: return __atomic_fetch_add((uint8_t *)h, (uint8_t)v, __ATOMIC_SEQ_CST);
+    case 2: return __atomic_fetch_add((uint16_t *)h, (uint16_t)v, __ATOMIC_SEQ_CST);
+    case 4: return __atomic_fetch_add((uint32_t *)h, (uint32_t)v, __ATOMIC_SEQ_CST);
+    default: return __atomic_fetch_add((uint64_t *)h, v, __ATOMIC_SEQ_CST);
+    }
+}
+/* Compare-exchange: the old value (equal to cmp when it stored v). */
+ALWAYS uint64_t host_cmpxchg(void *h, unsigned size, uint64_t cmp, uint64_t v) {
+    switch (size) {
+    case 1: {
+        uint8_t e = (uint8_t)cmp;
+        __atomic_compare_exchange_n((uint8_t *)h, &e, (uint8_t)v, 0, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST);
+        return e;
+    }
+    case 2: {
+        uint16_t e = (uint16_t)cmp;
+        __atomic_compare_exchange_n((uint16_t *)h, &e, (uint16_t)v, 0, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST);
+        return e;
+    }
+    case 4: {
+        uint32_t e = (uint32_t)cmp;
+        __atomic_compare_exchange_n((uint32_t *)h, &e, (uint32_t)v, 0, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST);
+        return e;
+    }
+    default: {
+        uint64_t e = cmp;
+        __atomic_compare_exchange_n((uint64_t *)h, &e, v, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        return e;
+    }
+    }
+}
 
 /* ---- XCHG ---- */
 
@@ -22,6 +83,11 @@ ALWAYS void xchg_rr(Cpu *c, const Insn *i, unsigned size) {
 
 ALWAYS void xchg_mr(Cpu *c, const Insn *i, unsigned size) {
     uint64_t ea = insn_ea(c, i);
+    void *h = rmw_host(c, ea, size);
+    if (h) {
+        reg_set(c, i->r[1], size, host_xchg(h, size, reg_get(c, i->r[1], size)));
+        return;
+    }
     uint64_t m = mem_rd(c, ea, size);
     mem_wr(c, ea, size, reg_get(c, i->r[1], size));
     reg_set(c, i->r[1], size, m);
@@ -39,9 +105,15 @@ ALWAYS void xadd_rr(Cpu *c, const Insn *i, unsigned size) {
 
 ALWAYS void xadd_mr(Cpu *c, const Insn *i, unsigned size) {
     uint64_t ea = insn_ea(c, i);
-    uint64_t a = mem_rd(c, ea, size), b = reg_get(c, i->r[1], size);
+    void *h = rmw_host(c, ea, size);
+    uint64_t a, b = reg_get(c, i->r[1], size);
+    if (h) {
+        a = host_xadd(h, size, b);
+    } else {
+        a = mem_rd(c, ea, size);
+        mem_wr(c, ea, size, a + b);
+    }
     uint64_t t = a + b;
-    mem_wr(c, ea, size, t);
     reg_set(c, i->r[1], size, a);
     lf_set(c, LF_ADD, size, t, a, b);
 }
@@ -61,9 +133,15 @@ ALWAYS void cmpxchg_rr(Cpu *c, const Insn *i, unsigned size) {
  * read-only page faults whatever the comparison. */
 ALWAYS void cmpxchg_mr(Cpu *c, const Insn *i, unsigned size) {
     uint64_t ea = insn_ea(c, i);
-    uint64_t dst = mem_rd(c, ea, size), acc = reg_get(c, GPR_OFF(RAX), size);
+    uint64_t acc = reg_get(c, GPR_OFF(RAX), size), dst;
+    void *h = rmw_host(c, ea, size);
+    if (h) {
+        dst = host_cmpxchg(h, size, acc, reg_get(c, i->r[1], size));
+    } else {
+        dst = mem_rd(c, ea, size);
+        mem_wr(c, ea, size, acc == dst ? reg_get(c, i->r[1], size) : dst);
+    }
     int eq = acc == dst;
-    mem_wr(c, ea, size, eq ? reg_get(c, i->r[1], size) : dst);
     if (!eq) reg_set(c, GPR_OFF(RAX), size, dst);
     lf_set(c, LF_SUB, size, acc - dst, acc, dst);
 }

@@ -186,6 +186,11 @@ typedef struct CpuHooks {
      * this switches the CPU to single-instruction blocks (slow; tracing only). */
     void (*insn)(void *ud, Cpu *c, const Insn *i, const CpuSnap *before,
                  const uint64_t before_gpr[16]);
+    /* Before each guest data write by an instruction or by exception/interrupt
+     * delivery, with the old bytes still in place (debuggers: watchpoints and
+     * the history). Setting this keeps writes off the TLB fast path; unset it
+     * costs nothing. The write may still fault after the call. */
+    void (*mem_write)(void *ud, Cpu *c, uint64_t addr, unsigned len);
 } CpuHooks;
 
 /* Why cpu_run returned. */
@@ -197,6 +202,7 @@ typedef enum {
     CPU_EV_BREAKPOINT, /* reached a breakpoint address */
     CPU_EV_HALT,       /* HLT at CPL 0 */
     CPU_EV_SHUTDOWN,   /* triple fault */
+    CPU_EV_INTERRUPT,  /* irq was raised (a host signal for the guest) while at CPL 3 */
 } CpuEvent;
 
 #define CPU_MAX_BREAKPOINTS 64
@@ -248,9 +254,10 @@ struct Cpu {
     int in_delivery; /* nesting depth of exception delivery (#DF, triple fault) */
     jmp_buf jb;
     int jb_valid;
-    uint64_t budget; /* instructions left before CPU_EV_LIMIT */
-    int smc_pending; /* a guest write hit a page with decoded code */
-    int step_blocks; /* single-instruction blocks (insn hook, stepping, breakpoints) */
+    uint64_t budget;  /* instructions left before CPU_EV_LIMIT */
+    int smc_pending;  /* a guest write hit a page with decoded code */
+    volatile int irq; /* set asynchronously (signal catcher): stop at the next block boundary */
+    int step_blocks;  /* single-instruction blocks (insn hook, stepping, breakpoints) */
     uint64_t bp[CPU_MAX_BREAKPOINTS];
     int nbp;
     uint64_t bp_skip; /* resume past the breakpoint at this address once */
@@ -262,6 +269,7 @@ struct Cpu {
     /* Diagnostics: where "not implemented" reports go (default stderr). */
     FILE *diag;
     uint32_t host_mxcsr_saved;
+    int dc_shared; /* cpu_clone: dc belongs to the CPU this one was cloned from */
 };
 
 /* --- embedding API --- */
@@ -269,6 +277,13 @@ struct Cpu {
  * c->family afterwards for another family). */
 Cpu *cpu_new(Mem *m, CpuVendor vendor);
 void cpu_free(Cpu *c);
+/* A second CPU over the same Mem (a guest thread): a copy of parent's
+ * architectural state with its own TLB, sharing parent's decode cache.
+ * Only one of the CPUs sharing a cache may run at a time (syscall/thread.c
+ * hands them a lock), and a CPU that runs after another changed mappings
+ * or decoded code must cpu_flush_tlb() first (mem_generation() tells).
+ * Clones do not take over mem_on_change(); free clones before parent. */
+Cpu *cpu_clone(Cpu *parent);
 /* The host's vendor and display family (CPUID leaves 0 and 1). */
 void cpu_host_model(CpuVendor *vendor, unsigned *family);
 /* "intel", "amd" (Zen 5), "amd-17h" (Zen 1/2), "amd-19h", "amd-1ah", "host":
@@ -288,10 +303,21 @@ CpuEvent cpu_step(Cpu *c);
 int cpu_add_breakpoint(Cpu *c, uint64_t addr);
 void cpu_remove_breakpoint(Cpu *c, uint64_t addr);
 void cpu_set_hooks(Cpu *c, const CpuHooks *h);
+/* From a hook: end cpu_run with CPU_EV_LIMIT once the running instruction
+ * has retired (a debugger's watchpoint stops after the writing instruction). */
+void cpu_stop_after_insn(Cpu *c);
 
 /* Full RFLAGS with lazily computed arithmetic flags materialised. */
 uint64_t cpu_get_rflags(Cpu *c);
 void cpu_set_rflags(Cpu *c, uint64_t v); /* all bits, no privilege checks */
+/* The FXSAVE image of the x87/SSE state (outside cpu_run), as FXSAVE64
+ * (fx64) or FXSAVE stores it with nxmm XMM registers; bytes 416-511 zero.
+ * cpu_fxrstor_image loads one: -1 (nothing changed) when MXCSR has reserved
+ * bits set. cpu_fpu_init: the state after FNINIT + MXCSR 0x1f80, XMM zero
+ * (what Linux gives a signal handler). */
+void cpu_fxsave_image(Cpu *c, uint8_t img[512], int fx64, int nxmm);
+int cpu_fxrstor_image(Cpu *c, const uint8_t img[512], int fx64, int nxmm);
+void cpu_fpu_init(Cpu *c);
 void cpu_snap(Cpu *c, CpuSnap *s);
 
 /* MSR access with the architectural checks (used by RDMSR/WRMSR): returns 0,

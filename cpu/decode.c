@@ -471,6 +471,7 @@ Block *decode_block(Cpu *c, uint64_t rip, unsigned key) {
     b->key = key;
     b->n = 0;
     b->link[0] = b->link[1] = NULL;
+    b->at_bp = c->nbp && bp_at(c, rip);
     CpuMode mode = (CpuMode)c->mode;
     /* AMD honours 66 on near branches in 64-bit mode: rel32 forms become
      * rel16 (their length changes); cpu/control.c does the rest. */

@@ -28,6 +28,8 @@ typedef struct Block {
     unsigned n;     /* guest instructions */
     unsigned nexec; /* records the run loop dispatches: n, or n - 1 when the
                        last two are fused (compare-and-branch) */
+    unsigned at_bp; /* a breakpoint was set at rip when it was decoded: the
+                       hot loop hands the block to run_loop's check */
     Insn insns[];
 } Block;
 

@@ -39,10 +39,34 @@ Cpu *cpu_new(Mem *m, CpuVendor vendor) {
 
 void cpu_free(Cpu *c) {
     if (!c) return;
-    if (c->mem) mem_on_change(c->mem, NULL, NULL);
-    decode_cache_free(c->dc);
+    if (!c->dc_shared) {
+        if (c->mem) mem_on_change(c->mem, NULL, NULL);
+        decode_cache_free(c->dc);
+    }
     free(c->tlb);
     free(c);
+}
+
+Cpu *cpu_clone(Cpu *parent) {
+    Cpu *c = malloc(sizeof *c);
+    if (!c) return NULL;
+    memcpy(c, parent, sizeof *c);
+    c->tlb = malloc(4 * TLB_SIZE * sizeof(TlbEnt));
+    if (!c->tlb) {
+        free(c);
+        return NULL;
+    }
+    c->dc_shared = 1;
+    c->cur = c->stop_at = c->blk_first = NULL;
+    c->prev_block = NULL;
+    c->jb_valid = 0;
+    c->event = CPU_EV_NONE;
+    c->icount = 0;
+    c->smc_pending = 0;
+    c->irq = 0; /* a signal caught by the parent's thread is the parent's */
+    cpu_flush_tlb(c);
+    cpu_select_tlb(c);
+    return c;
 }
 
 void cpu_flush_code(Cpu *c) {
@@ -56,6 +80,18 @@ void cpu_set_hooks(Cpu *c, const CpuHooks *h) {
     c->hooks = *h;
     int step = h->insn != NULL;
     if (step != c->step_blocks) c->step_blocks = step;
+    cpu_flush_tlb(c); /* the write TLB must not bypass a mem_write hook */
+}
+
+void cpu_stop_after_insn(Cpu *c) {
+    if (!c->cur) {
+        c->budget = 0;
+        return;
+    }
+    /* the block's loop ends after this instruction; run_block/run_fast then
+     * subtract the instructions done so far (this one included) */
+    c->budget = (uint64_t)(c->cur - c->blk_first) + 1;
+    c->stop_at = NULL;
 }
 
 int cpu_add_breakpoint(Cpu *c, uint64_t addr) {
@@ -214,13 +250,21 @@ static void run_hooked(Cpu *c, Block *b) {
 /* The hot loop: whole blocks back to back, found through the successor
  * links, for as long as nothing needs the checks of run_loop (an event,
  * self-modified code, TF, a budget that ends inside the next block, a block
- * that ended early). Breakpoints and instruction hooks never get here. Kept
+ * that ended early, a block that starts at a breakpoint: blocks end before
+ * breakpoints, so each one starts a block, flagged when decoded; the first
+ * block, already checked by run_loop, runs). Instruction hooks never get here. Kept
  * out of cpu_run so that setjmp does not force `c` and the loop state into
  * memory. */
 static __attribute__((noinline)) int run_fast(Cpu *c) {
     Block *prev = c->prev_block;
+    int first = 1;
     for (;;) {
         Block *b = decode_lookup_linked(c, prev, c->rip);
+        if (unlikely(b->at_bp) && !first) {
+            c->cur = NULL;
+            return 0; /* run_loop checks the breakpoint */
+        }
+        first = 0;
         c->prev_block = prev = b;
         unsigned n = b->n;
         if (unlikely(c->budget < n)) return 1; /* the budget ends inside this block */
@@ -242,7 +286,8 @@ static __attribute__((noinline)) int run_fast(Cpu *c) {
         }
         c->icount += n;
         c->budget -= n;
-        if (unlikely((c->event | c->smc_pending | (c->rflags & F_TF)) != 0 || c->budget == 0)) {
+        if (unlikely((c->event | c->smc_pending | c->irq | (c->rflags & F_TF)) != 0 ||
+                     c->budget == 0)) {
             c->cur = NULL;
             return 0;
         }
@@ -260,11 +305,15 @@ static __attribute__((noinline)) void run_loop(Cpu *c) {
             c->event = CPU_EV_LIMIT;
             break;
         }
+        if (unlikely(c->irq) && c->cpl == 3) {
+            c->event = CPU_EV_INTERRUPT; /* at an instruction boundary in user mode */
+            break;
+        }
         if (unlikely(c->nbp) && at_breakpoint(c)) {
             c->event = CPU_EV_BREAKPOINT;
             break;
         }
-        if (likely(!(c->rflags & F_TF) && !c->step_blocks && !c->nbp)) {
+        if (likely(!(c->rflags & F_TF) && !c->step_blocks)) {
             if (!run_fast(c)) continue;
             /* the next block is longer than the budget left: run single
              * instructions up to it */
@@ -280,12 +329,18 @@ static __attribute__((noinline)) void run_loop(Cpu *c) {
         c->prev_block = NULL;
         if (unlikely(c->rflags & F_TF)) {
             /* Single-step trap: run one instruction, then #DB with RIP at
-             * the next one (a trap, not a fault). */
+             * the next one (a trap, not a fault). An instruction that
+             * entered the kernel (SYSCALL with TF in FMASK, INT n, INT3)
+             * cleared TF on the way in: no trap (the kernel's return with
+             * TF set traps after the next user instruction). */
+            uint8_t cpl0 = c->cpl;
             if (c->step_blocks)
                 run_hooked(c, b);
             else
                 run_block(c, b);
-            if (c->event == CPU_EV_NONE && c->idtr.limit) {
+            if (cpl0 != c->cpl && c->cpl == 0 && !(c->rflags & F_TF)) {
+                /* entered the kernel */
+            } else if (c->event == CPU_EV_NONE && c->idtr.limit) {
                 cpu_deliver(c, EXC_DB, 0, 0, 0, c->rip);
             } else if (c->event == CPU_EV_NONE) {
                 c->event = CPU_EV_EXCEPTION;

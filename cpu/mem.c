@@ -53,6 +53,7 @@ struct Mem {
     size_t ncode, capcode;
     MemChangeFn on_change;
     void *on_change_ud;
+    uint64_t gen; /* mem_generation() */
     MemHostFaultFn on_host_fault;
     void *on_host_fault_ud;
     Mem *next_all; /* every live Mem, for the host SIGBUS handler */
@@ -264,6 +265,7 @@ static int range_ok(uint64_t addr, uint64_t len) {
 }
 
 static void notify(Mem *m, int code) {
+    m->gen++;
     if (m->on_change) m->on_change(m->on_change_ud, code);
 }
 
@@ -812,6 +814,12 @@ uint8_t *mem_page(Mem *m, uint64_t addr) {
     return l ? page_host(m, l, &file) : NULL;
 }
 
+uint8_t *mem_page_present(Mem *m, uint64_t addr) {
+    if (!mem_canonical(addr)) return NULL;
+    Leaf *l = leaf(m, addr, 0);
+    return l && *l && !(*l & MEM_FILE) ? LEAF_HOST(*l) : NULL;
+}
+
 /* The leaf of a page that allows `need` (MEM_R/W/X/U), or NULL. */
 static Leaf *leaf_ok(Mem *m, uint64_t a, int need) {
     if (!mem_canonical(a)) return NULL;
@@ -912,7 +920,10 @@ void mem_mark_code(Mem *m, uint64_t addr) {
     if (grow((void **)&m->code_pages, &m->capcode, m->ncode + 1, sizeof(uint64_t)) < 0) return;
     *l |= MEM_CODE;
     m->code_pages[m->ncode++] = addr & PAGE_MASK;
+    m->gen++;
 }
+
+uint64_t mem_generation(Mem *m) { return m->gen; }
 
 void mem_clear_code_marks(Mem *m) {
     for (size_t i = 0; i < m->ncode; i++) {

@@ -128,6 +128,9 @@ int mem_page_prot(Mem *m, uint64_t addr);
  * of the file. No permission check. A file page's memory can fault (host
  * SIGBUS) if the file shrinks: prefer mem_read/mem_write. */
 uint8_t *mem_page(Mem *m, uint64_t addr);
+/* Host page of addr only when it already has one (never allocates; file
+ * pages not yet used give NULL too). For vfork's copy-back (process.c). */
+uint8_t *mem_page_present(Mem *m, uint64_t addr);
 
 /* Copies between host buffers and guest memory that check every page for
  * `need` (MEM_R or MEM_W, plus MEM_U for a user-mode access). They never
@@ -149,6 +152,10 @@ void mem_on_change(Mem *m, MemChangeFn fn, void *ud);
  * such marks (after the decode cache was flushed). */
 void mem_mark_code(Mem *m, uint64_t addr);
 void mem_clear_code_marks(Mem *m);
+/* A counter that moves whenever a TLB built before might be stale: a
+ * mapping or permission change, or a page newly marked as holding code
+ * (so another CPU's write TLB must lose it). Several CPUs over one Mem. */
+uint64_t mem_generation(Mem *m);
 
 static inline int mem_canonical(uint64_t a) { return (uint64_t)(((int64_t)(a << 16)) >> 16) == a; }
 

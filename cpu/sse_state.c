@@ -264,6 +264,82 @@ static void op_fxrstor(Cpu *c, const Insn *i) {
     cpu_mxcsr_to_host(c);
 }
 
+/* The same images for the signal frames of the kernel model (cpu.h). */
+void cpu_fxsave_image(Cpu *c, uint8_t img[512], int fx64, int nxmm) {
+    memset(img, 0, 512);
+    memcpy(img + 0, &c->fcw, 2);
+    memcpy(img + 2, &c->fsw, 2);
+    img[4] = ftw_abridged(c);
+    uint32_t mx = c->mxcsr, mask = sse_mxcsr_mask();
+    memcpy(img + 24, &mx, 4);
+    memcpy(img + 28, &mask, 4);
+    unsigned top = X87_FSW_TOP(c->fsw);
+    for (unsigned k = 0; k < 8; k++)
+        memcpy(img + FX_ST + 16 * k, c->st[(top + k) & 7], 10);
+    if (c->vendor == CPU_AMD && !(c->fsw & X87_FSW_ES)) {
+        /* zeroed, as FXSAVE above */
+    } else if (fx64) {
+        memcpy(img + 6, &c->fop, 2);
+        memcpy(img + 8, &c->fip, 8);
+        memcpy(img + 16, &c->fdp, 8);
+    } else {
+        uint32_t ip = (uint32_t)c->fip, dp = (uint32_t)c->fdp;
+        memcpy(img + 6, &c->fop, 2);
+        memcpy(img + 8, &ip, 4);
+        memcpy(img + 12, &c->fcs, 2);
+        memcpy(img + 16, &dp, 4);
+        memcpy(img + 20, &c->fds, 2);
+    }
+    memcpy(img + FX_XMM, c->xmm, 16 * (unsigned)nxmm);
+}
+
+int cpu_fxrstor_image(Cpu *c, const uint8_t img[512], int fx64, int nxmm) {
+    uint32_t mx;
+    memcpy(&mx, img + 24, 4);
+    if (mx & ~sse_mxcsr_mask()) return -1;
+    uint16_t cw, sw;
+    memcpy(&cw, img + 0, 2);
+    memcpy(&sw, img + 2, 2);
+    c->fcw = x87_fcw_norm(cw);
+    c->fsw = sw;
+    fsw_fix(c);
+    unsigned top = X87_FSW_TOP(c->fsw);
+    for (unsigned k = 0; k < 8; k++)
+        memcpy(c->st[(top + k) & 7], img + FX_ST + 16 * k, 10);
+    ftw_load_abridged(c, img[4]);
+    memcpy(&c->fop, img + 6, 2);
+    c->fop &= 0x7ff;
+    if (fx64) {
+        memcpy(&c->fip, img + 8, 8);
+        memcpy(&c->fdp, img + 16, 8);
+        c->fcs = c->fds = 0;
+    } else {
+        uint32_t ip, dp;
+        memcpy(&ip, img + 8, 4);
+        memcpy(&c->fcs, img + 12, 2);
+        memcpy(&dp, img + 16, 4);
+        memcpy(&c->fds, img + 20, 2);
+        if (x87_fcs_deprecated()) c->fcs = c->fds = 0;
+        c->fip = ip;
+        c->fdp = dp;
+    }
+    memcpy(c->xmm, img + FX_XMM, 16 * (unsigned)nxmm);
+    c->mxcsr = mx;
+    return 0;
+}
+
+void cpu_fpu_init(Cpu *c) {
+    c->fcw = 0x37f;
+    c->fsw = 0;
+    c->ftw = 0xffff;
+    c->fop = 0;
+    c->fip = c->fdp = 0;
+    c->fcs = c->fds = 0;
+    memset(c->st, 0, sizeof c->st);
+    memset(c->xmm, 0, sizeof c->xmm);
+    c->mxcsr = 0x1f80;
+}
+
 static int sel_fx(const DecodeCtx *d, Insn *i) {
     if (d->nexp != 1 || i->k[0] != K_MEM) return 0;
     switch (i->mnem) {

@@ -15,6 +15,7 @@ static void sys_read(Cpu *c, uint64_t a, void *dst, unsigned n) {
     }
 }
 static void sys_write(Cpu *c, uint64_t a, const void *src, unsigned n) {
+    if (c->hooks.mem_write) c->hooks.mem_write(c->hooks.ud, c, a, n);
     if (mem_write(c->mem, a, src, n, MEM_W) < 0) {
         c->cr2 = a;
         cpu_fault(c, EXC_PF, PFERR_W | (mem_page_prot(c->mem, a) ? PFERR_P : 0));
@@ -231,6 +232,7 @@ static void deliver_legacy(Cpu *c, int vector, int has_error, uint32_t error, in
     for (int k = 0; k < nf; k++) {
         sp -= 4;
         uint64_t a = (uint32_t)(ssbase + sp);
+        if (c->hooks.mem_write) c->hooks.mem_write(c->hooks.ud, c, a, 4);
         if (mem_write(c->mem, a, &frame[k], 4, MEM_W | (newcpl == 3 ? MEM_U : 0)) < 0) {
             c->cr2 = a;
             cpu_fault(c, EXC_PF,
@@ -370,6 +372,7 @@ void cpu_deliver(Cpu *c, int vector, int has_error, uint32_t error, int soft, ui
     int ok = 1;
     for (int k = 0; k < nf; k++) {
         sp -= 8;
+        if (c->hooks.mem_write) c->hooks.mem_write(c->hooks.ud, c, sp, 8);
         if (mem_write(c->mem, sp, &frame[k], 8, MEM_W | (newcpl == 3 ? MEM_U : 0)) < 0) {
             ok = 0;
             break;

@@ -43,6 +43,8 @@ static int map_vdso(Proc *p, LoadInfo *li) {
     p->vdso_base = vi.base;
     p->vvar_base = a;
     p->vdso_landing = vi.landing;
+    p->vdso_sigreturn = vi.sigreturn; /* non-SA_RESTORER ia32 signal frames return here */
+    p->vdso_rt_sigreturn = vi.rt_sigreturn;
     return 0;
 }
 

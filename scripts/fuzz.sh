@@ -13,6 +13,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 harnesses=(insn_stream elf_loader syscalls)
 # per harness: the longest input, and seed folders beside the corpus (built test programs)
 declare -A max_len=([insn_stream]=4200 [elf_loader]=65536 [syscalls]=6000)
+# the short run's executions per harness when fewer than RUNS (syscalls: one
+# sandboxed child process per input: 7-20 a second)
+declare -A short_cap=([syscalls]=300)
+# extra libFuzzer options (syscalls: one call is 56 bytes, so inputs should not
+# start tiny and grow slowly)
+declare -A extra=([syscalls]="-len_control=0")
 declare -A seeds=([elf_loader]="build/tests/programs/bin build/tests/programs32/bin")
 
 if ! command -v clang >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
@@ -34,7 +40,8 @@ run() { # HARNESS NEW_INPUTS_DIR libFuzzer-options...
     local dirs=("$out")
     [ "$out" -ef "tests/fuzz/corpus/$h" ] || dirs+=("tests/fuzz/corpus/$h")
     for d in ${seeds[$h]:-}; do [ -d "$d" ] && dirs+=("$d"); done
-    "$bin" -artifact_prefix="tests/fuzz/corpus/$h-crashes/" -print_final_stats=1 \
+    # shellcheck disable=SC2086
+    "$bin" -artifact_prefix="tests/fuzz/corpus/$h-crashes/" -print_final_stats=1 ${extra[$h]:-} \
         "$@" "${dirs[@]}" 2>"build-fuzz/$h.log" || {
         echo "fuzz: $h FAILED (crash reproducer in tests/fuzz/corpus/$h-crashes/):"
         tail -40 "build-fuzz/$h.log"
@@ -50,7 +57,11 @@ case ${1:-} in
     # new inputs go to a scratch folder: a short run leaves the corpus as it is
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
-    for h in "${harnesses[@]}"; do run "$h" "$scratch/$h" -runs="$runs" -max_len="${max_len[$h]}"; done ;;
+    for h in "${harnesses[@]}"; do
+        n=$runs
+        if [ -n "${short_cap[$h]:-}" ] && [ "${short_cap[$h]}" -lt "$n" ]; then n=${short_cap[$h]}; fi
+        run "$h" "$scratch/$h" -runs="$n" -max_len="${max_len[$h]}"
+    done ;;
 "" | -h | --help) sed -n '2,11p' "$0" ;;
 *)
     h=$1 hours=${2:-1}

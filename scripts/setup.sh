@@ -13,7 +13,7 @@ build_dir=${1:-build}
 [ $# -gt 0 ] && shift
 
 packages=(cmake gcc g++ gcc-multilib musl-tools libzydis-dev libzycore-dev libsdl2-dev
-          busybox-static qemu-user gdb strace binutils make)
+          libsdl2-ttf-dev fonts-dejavu-core busybox-static qemu-user gdb strace binutils make)
 
 missing=()
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then

@@ -226,15 +226,17 @@ static int64_t set_action(Proc *p, int sig, const Act32 *act, Act32 *old) {
     if (sig < 1 || sig > PROC_MAX_SIG || (act && (SIG_BIT(sig) & KERNEL_ONLY))) return -EINVAL;
     if (old) {
         old->handler = (uint32_t)p->sigact[sig].handler;
-        old->flags = (uint32_t)p->sigact[sig].flags;
+        old->flags = (uint32_t)p->sigact[sig].flags & ~0x02000000u; /* SA_IA32_ABI hidden */
         old->restorer = (uint32_t)p->sigact[sig].restorer;
         old->mask = p->sigact[sig].mask;
     }
     if (act) {
         p->sigact[sig].handler = act->handler;
-        p->sigact[sig].flags = act->flags & SA_KNOWN_;
+        /* SA_IA32_ABI (0x02000000): its frames are ia32 ones */
+        p->sigact[sig].flags = (act->flags & SA_KNOWN_) | 0x02000000u;
         p->sigact[sig].restorer = act->restorer;
         p->sigact[sig].mask = act->mask & ~KERNEL_ONLY;
+        sig_action_changed(p, sig); /* the host disposition follows (signal.c) */
     }
     return 0;
 }
@@ -324,14 +326,8 @@ int64_t c32_sigpending(Proc *p, const uint64_t a[6]) {
 }
 
 /* sigsuspend(history0, history1, mask) (OLD_SIGSUSPEND3): the mask is a
- * value; sleep until a signal comes, as pause() does. */
-int64_t c32_sigsuspend(Proc *p, const uint64_t a[6]) {
-    uint64_t saved = p->task->sigmask;
-    set_mask(p, (uint32_t)a[2]);
-    int64_t r = p->exited ? -EINTR : sys_pause(p, a);
-    if (!p->exited) set_mask(p, saved);
-    return r;
-}
+ * value (siginitset: the high word clear); signal.c's sigsuspend. */
+int64_t c32_sigsuspend(Proc *p, const uint64_t a[6]) { return sig_suspend(p, (uint32_t)a[2]); }
 
 /* sigaltstack with compat_stack_t {u32 ss_sp; s32 ss_flags; u32 ss_size},
  * on the alternate-stack record signal.c keeps in Proc. */
@@ -385,14 +381,16 @@ static int64_t put_rlim32(Proc *p, uint64_t addr, const uint64_t v[2], uint32_t 
 
 int64_t c32_getrlimit(Proc *p, const uint64_t a[6]) {
     uint64_t v[2];
-    if (syscall(SYS_prlimit64, 0, (unsigned)a[0], NULL, v) < 0) return -errno;
+    int64_t r = rlimit_op(p, 0, (unsigned)a[0], NULL, v);
+    if (r < 0) return r;
     return put_rlim32(p, a[1], v, RLIM32_INF);
 }
 
 /* The original getrlimit: infinity reads as 0x7fffffff. */
 int64_t c32_old_getrlimit(Proc *p, const uint64_t a[6]) {
     uint64_t v[2];
-    if (syscall(SYS_prlimit64, 0, (unsigned)a[0], NULL, v) < 0) return -errno;
+    int64_t r = rlimit_op(p, 0, (unsigned)a[0], NULL, v);
+    if (r < 0) return r;
     return put_rlim32(p, a[1], v, 0x7fffffffu);
 }
 
@@ -402,7 +400,7 @@ int64_t c32_setrlimit(Proc *p, const uint64_t a[6]) {
     uint64_t v[2];
     for (int i = 0; i < 2; i++)
         v[i] = r[i] == RLIM32_INF ? ~0ull : r[i];
-    return host_ret(syscall(SYS_prlimit64, 0, (unsigned)a[0], v, NULL));
+    return rlimit_op(p, 0, (unsigned)a[0], v, NULL);
 }
 
 /* struct compat_rusage: two timeval32 and fourteen 32-bit longs. */

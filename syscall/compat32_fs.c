@@ -707,10 +707,10 @@ typedef struct Io32 {
     int mode; /* 0 file position, 1 pread at off, 2 preadv2 (off -1: position) */
     int64_t off;
     int rwf;
+    Proc *p; /* set by do_vec: the host call may block */
 } Io32;
 
-static long io32_read(void *ctx, void *buf, size_t n, uint64_t done) {
-    Io32 *io = ctx;
+static long io32_read_host(Io32 *io, void *buf, size_t n, uint64_t done) {
     struct iovec v = {buf, n};
     if (io->mode == 2)
         return syscall(SYS_preadv2, io->fd, &v, 1, io->off < 0 ? -1 : io->off + (int64_t)done, 0,
@@ -719,14 +719,27 @@ static long io32_read(void *ctx, void *buf, size_t n, uint64_t done) {
     return read(io->fd, buf, n);
 }
 
-static long io32_write(void *ctx, void *buf, size_t n, uint64_t done) {
-    Io32 *io = ctx;
+static long io32_write_host(Io32 *io, void *buf, size_t n, uint64_t done) {
     struct iovec v = {buf, n};
     if (io->mode == 2)
         return syscall(SYS_pwritev2, io->fd, &v, 1, io->off < 0 ? -1 : io->off + (int64_t)done, 0,
                        io->rwf);
     if (io->mode == 1) return pwrite(io->fd, buf, n, io->off + (int64_t)done);
     return write(io->fd, buf, n);
+}
+
+static long io32_read(void *ctx, void *buf, size_t n, uint64_t done) {
+    Io32 *io = ctx;
+    long r;
+    SYS_BLOCKING(io->p, r = io32_read_host(io, buf, n, done));
+    return r;
+}
+
+static long io32_write(void *ctx, void *buf, size_t n, uint64_t done) {
+    Io32 *io = ctx;
+    long r;
+    SYS_BLOCKING(io->p, r = io32_write_host(io, buf, n, done));
+    return r;
 }
 
 /* compat_import_iovec: struct compat_iovec {u32 base; s32 len}; at most
@@ -753,6 +766,7 @@ static int64_t import_iovec32(Proc *p, uint64_t uvec, uint64_t cnt, UserSeg *seg
 static int64_t do_vec(Proc *p, Io32 *io, uint64_t uvec, uint64_t cnt, int out) {
     static _Thread_local UserSeg seg[SYS_UIO_MAXIOV];
     int regular;
+    io->p = p;
     int64_t e = import_iovec32(p, uvec, cnt, seg, &regular, io->fd);
     if (e) return fcntl(io->fd, F_GETFD) < 0 ? -EBADF : e;
     if (out) return user_xfer_out(p, seg, (int)cnt, io32_read, io, regular);

@@ -118,7 +118,9 @@ int64_t c32_sched_rr_get_interval_time64(Proc *p, const uint64_t a[6]) {
 int64_t c32_nanosleep(Proc *p, const uint64_t a[6]) {
     struct timespec req, rem;
     if (get_hts(p, a[0], TS32, &req)) return -EFAULT;
-    if (syscall(SYS_nanosleep, &req, &rem) == 0) return 0;
+    long r;
+    SYS_BLOCKING(p, r = syscall(SYS_nanosleep, &req, &rem));
+    if (r == 0) return 0;
     int e = errno;
     if (e == EINTR && a[1] && put_hts(p, a[1], TS32, &rem)) return -EFAULT;
     return -e;
@@ -131,7 +133,9 @@ static int64_t do_clock_nanosleep(Proc *p, const uint64_t a[6], TsKind k) {
     int clk = (int)a[0], flags = (int)a[1];
     if (get_hts(p, a[2], k, &req))
         return host_ret(syscall(SYS_clock_nanosleep, clk, flags, NULL, NULL));
-    if (syscall(SYS_clock_nanosleep, clk, flags, &req, &rem) == 0) return 0;
+    long r;
+    SYS_BLOCKING(p, r = syscall(SYS_clock_nanosleep, clk, flags, &req, &rem));
+    if (r == 0) return 0;
     int e = errno;
     if (e == EINTR && !(flags & TIMER_ABSTIME) && a[3] && put_hts(p, a[3], k, &rem)) return -EFAULT;
     return -e;
@@ -378,27 +382,17 @@ int64_t c32_ppoll_time64(Proc *p, const uint64_t a[6]) { return do_ppoll32(p, a,
 
 /* ---- futex -------------------------------------------------------------------------------- */
 
-/* Only the waits read a timespec; every other operation is task.c's
- * (single-thread) futex with the same arguments. A wait with a timeout
- * does what task.c's does -- no other thread can wake it -- with the
- * timeout read in the caller's layout first, as Linux reads it. */
+/* The operations with a timeout read it in the caller's layout first (as
+ * Linux reads it); everything else is futex.c's. */
 static int64_t do_futex32(Proc *p, const uint64_t a[6], TsKind k) {
     int op = (int)a[1], cmd = op & 127 /* FUTEX_CMD_MASK */;
-    if ((cmd != 0 && cmd != 9) || !a[3]) return sys_futex(p, a); /* WAIT, WAIT_BITSET */
-    struct timespec ts;
-    if (get_hts(p, a[3], k, &ts)) return -EFAULT;
-    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return -EINVAL;
-    if (cmd == 9 && !(uint32_t)a[5]) return -EINVAL;
-    uint32_t cur;
-    if (a[0] & 3) return -EINVAL;
-    if (copy_from_user(p, &cur, a[0], 4)) return -EFAULT;
-    if (cur != (uint32_t)a[2]) return -EAGAIN;
-    int clock = (op & 256) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-    int abs = cmd == 9 ? TIMER_ABSTIME : 0; /* WAIT_BITSET: absolute */
-    while (syscall(SYS_clock_nanosleep, clock, abs, &ts, &ts) < 0) {
-        if (errno != EINTR) return -errno;
+    struct timespec ts, *tp = NULL;
+    if (a[3] && futex_has_timeout(cmd)) {
+        if (get_hts(p, a[3], k, &ts)) return -EFAULT;
+        tp = &ts;
     }
-    return -ETIMEDOUT;
+    return futex_op(p, (uint32_t)a[0], op, (uint32_t)a[2], tp, (uint32_t)a[3], (uint32_t)a[4],
+                    (uint32_t)a[5]);
 }
 
 int64_t c32_futex(Proc *p, const uint64_t a[6]) { return do_futex32(p, a, TS32); }

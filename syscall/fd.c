@@ -33,10 +33,10 @@ typedef struct Io {
     int v2;  /* preadv2/pwritev2: off -1 means the file position; rwf flags */
     int64_t off;
     int rwf;
+    Proc *p; /* set by do_read/do_write/do_readv/do_writev: the call may block */
 } Io;
 
-static long io_read(void *ctx, void *buf, size_t n, uint64_t done) {
-    Io *io = ctx;
+static long io_read_host(Io *io, void *buf, size_t n, uint64_t done) {
     if (io->v2) {
         struct iovec v = {buf, n};
         return syscall(SYS_preadv2, io->fd, &v, 1, io->off < 0 ? -1 : io->off + (int64_t)done, 0,
@@ -46,8 +46,7 @@ static long io_read(void *ctx, void *buf, size_t n, uint64_t done) {
     return read(io->fd, buf, n);
 }
 
-static long io_write(void *ctx, void *buf, size_t n, uint64_t done) {
-    Io *io = ctx;
+static long io_write_host(Io *io, void *buf, size_t n, uint64_t done) {
     if (io->v2) {
         struct iovec v = {buf, n};
         return syscall(SYS_pwritev2, io->fd, &v, 1, io->off < 0 ? -1 : io->off + (int64_t)done, 0,
@@ -55,6 +54,20 @@ static long io_write(void *ctx, void *buf, size_t n, uint64_t done) {
     }
     if (io->pos) return pwrite(io->fd, buf, n, io->off + (int64_t)done);
     return write(io->fd, buf, n);
+}
+
+static long io_read(void *ctx, void *buf, size_t n, uint64_t done) {
+    Io *io = ctx;
+    long r;
+    SYS_BLOCKING(io->p, r = io_read_host(io, buf, n, done));
+    return r;
+}
+
+static long io_write(void *ctx, void *buf, size_t n, uint64_t done) {
+    Io *io = ctx;
+    long r;
+    SYS_BLOCKING(io->p, r = io_write_host(io, buf, n, done));
+    return r;
 }
 
 /* A second chunk may only be read when the first cannot have been a short
@@ -74,6 +87,7 @@ static int64_t bad_buffer(int fd, int want_write) {
 }
 
 static int64_t do_read(Proc *p, Io *io, uint64_t buf, uint64_t len) {
+    io->p = p;
     if (!user_access_ok(buf, len)) return bad_buffer(io->fd, 0);
     sys_proc_before_read(p, io->fd, io->pos ? io->off : -1);
     UserSeg s = {buf, len > MAX_RW_COUNT ? MAX_RW_COUNT : len};
@@ -81,8 +95,17 @@ static int64_t do_read(Proc *p, Io *io, uint64_t buf, uint64_t len) {
 }
 
 static int64_t do_write(Proc *p, Io *io, uint64_t buf, uint64_t len) {
+    io->p = p;
     if (!user_access_ok(buf, len)) return bad_buffer(io->fd, 1);
     UserSeg s = {buf, len > MAX_RW_COUNT ? MAX_RW_COUNT : len};
+    uint64_t ok = user_extent(p, buf, s.len, MEM_R);
+    if (ok < s.len && ok && !fd_regular(io->fd)) {
+        /* pipes, sockets and terminals copy in chunks and drop the one that
+         * faults (only regular files keep a partial write): EFAULT unless a
+         * whole page got through before the bad one */
+        if (ok < PAGE_SIZE) return -EFAULT;
+        s.len = ok & PAGE_MASK;
+    }
     return user_xfer_in(p, &s, 1, io_write, io);
 }
 
@@ -125,6 +148,7 @@ static int64_t import_iovec(Proc *p, uint64_t uvec, uint64_t cnt, UserSeg *seg, 
 }
 
 static int64_t do_readv(Proc *p, Io *io, uint64_t uvec, uint64_t cnt) {
+    io->p = p;
     static _Thread_local UserSeg seg[SYS_UIO_MAXIOV];
     uint64_t total;
     int64_t e = import_iovec(p, uvec, cnt, seg, &total);
@@ -134,6 +158,7 @@ static int64_t do_readv(Proc *p, Io *io, uint64_t uvec, uint64_t cnt) {
 }
 
 static int64_t do_writev(Proc *p, Io *io, uint64_t uvec, uint64_t cnt) {
+    io->p = p;
     static _Thread_local UserSeg seg[SYS_UIO_MAXIOV];
     uint64_t total;
     int64_t e = import_iovec(p, uvec, cnt, seg, &total);
@@ -256,7 +281,8 @@ int64_t sys_fcntl(Proc *p, const uint64_t a[6]) {
     case F_OFD_SETLKW: {
         struct flock fl;
         if (copy_from_user(p, &fl, arg, sizeof fl)) return -EFAULT;
-        long r = syscall(SYS_fcntl, fd, cmd, &fl);
+        long r;
+        SYS_BLOCKING(p, r = syscall(SYS_fcntl, fd, cmd, &fl)); /* F_SETLKW waits */
         if (r < 0) return -errno;
         if ((cmd == F_GETLK || cmd == F_OFD_GETLK) && copy_to_user(p, arg, &fl, sizeof fl))
             return -EFAULT;
@@ -294,7 +320,11 @@ int64_t sys_fcntl(Proc *p, const uint64_t a[6]) {
     }
 }
 
-int64_t sys_flock(Proc *p, const uint64_t a[6]) { return host_ret(flock((int)a[0], (int)a[1])); }
+int64_t sys_flock(Proc *p, const uint64_t a[6]) {
+    long r;
+    SYS_BLOCKING(p, r = flock((int)a[0], (int)a[1]));
+    return host_ret(r);
+}
 
 /* ---- ioctl ----------------------------------------------------------- */
 
@@ -388,8 +418,10 @@ static int64_t do_poll(Proc *p, uint64_t ufds, uint64_t nfds, int ppoll, int tim
     if (copy_from_user(p, fds, ufds, nfds * sizeof *fds)) {
         r = -EFAULT;
     } else {
-        r = host_ret(ppoll ? syscall(SYS_ppoll, fds, nfds, ts, NULL, 8)
-                           : syscall(SYS_poll, fds, nfds, timeout_ms));
+        long h;
+        SYS_BLOCKING(p, h = ppoll ? syscall(SYS_ppoll, fds, nfds, ts, NULL, 8)
+                                  : syscall(SYS_poll, fds, nfds, timeout_ms));
+        r = host_ret(h);
         /* Linux writes every revents back, ready or not. */
         if (r >= 0 && copy_to_user(p, ufds, fds, nfds * sizeof *fds)) r = -EFAULT;
     }
@@ -438,9 +470,9 @@ static int64_t do_select(Proc *p, int n, const uint64_t sets[3], void *tv, int i
     }
     long r;
     if (is_ts)
-        r = syscall(SYS_pselect6, n, hs[0], hs[1], hs[2], tv, NULL);
+        SYS_BLOCKING(p, r = syscall(SYS_pselect6, n, hs[0], hs[1], hs[2], tv, NULL));
     else
-        r = syscall(SYS_select, n, hs[0], hs[1], hs[2], tv);
+        SYS_BLOCKING(p, r = syscall(SYS_select, n, hs[0], hs[1], hs[2], tv));
     if (r < 0) return -errno;
     for (int i = 0; i < 3; i++)
         if (sets[i] && copy_to_user(p, sets[i], buf[i], bytes)) return -EFAULT;
@@ -516,7 +548,8 @@ static int64_t do_epoll_wait(Proc *p, const uint64_t a[6], int pwait) {
     /* Fewer events per call than asked for is allowed by the interface. */
     int cap = SYS_CHUNK / EPOLL_EVENT_SIZE;
     if (max > cap) max = cap;
-    long r = syscall(SYS_epoll_wait, (int)a[0], sys_bounce, max, (int)a[3]);
+    long r;
+    SYS_BLOCKING(p, r = syscall(SYS_epoll_wait, (int)a[0], sys_bounce, max, (int)a[3]));
     if (r < 0) return -errno;
     if (copy_to_user(p, a[1], sys_bounce, (size_t)r * EPOLL_EVENT_SIZE)) return -EFAULT;
     return r;

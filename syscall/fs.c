@@ -43,7 +43,9 @@ static int64_t do_open(Proc *p, int dfd, uint64_t upath, int flags, unsigned mod
         return sys_proc_fd(p, rest, flags);
     }
     if (rest && !(flags & O_NOFOLLOW)) hp = sys_follow_path(p, path);
-    return host_ret(syscall(SYS_openat, dfd, hp, flags, mode));
+    long r;
+    SYS_BLOCKING(p, r = syscall(SYS_openat, dfd, hp, flags, mode)); /* a FIFO waits */
+    return host_ret(r);
 }
 
 int64_t sys_open(Proc *p, const uint64_t a[6]) {
@@ -446,6 +448,15 @@ static int64_t do_getdents(Proc *p, long nr, const uint64_t a[6]) {
     uint64_t ok = user_extent(p, buf, count < SYS_CHUNK ? count : SYS_CHUNK, MEM_W);
     if (ok == 0 && count) return fcntl(fd, F_GETFD) < 0 ? -EBADF : -EFAULT;
     long r = syscall(nr, fd, sys_bounce, (size_t)ok);
+    if (r < 0 && errno == EINVAL && ok < count) {
+        /* Too small only because the buffer runs into a bad page: if the
+         * first entry fits the whole count, Linux faults writing it. The
+         * probe must not consume it, so the position is put back. */
+        off_t pos = lseek(fd, 0, SEEK_CUR);
+        long r2 = syscall(nr, fd, sys_bounce, (size_t)(count < SYS_CHUNK ? count : SYS_CHUNK));
+        if (pos >= 0) lseek(fd, pos, SEEK_SET);
+        return r2 > 0 ? -EFAULT : -EINVAL;
+    }
     if (r < 0) return -errno;
     return copy_to_user(p, buf, sys_bounce, (size_t)r) ? -EFAULT : r;
 }
@@ -466,7 +477,8 @@ static int64_t off_in(Proc *p, uint64_t uoff, int64_t *off, int64_t **hp) {
 int64_t sys_sendfile(Proc *p, const uint64_t a[6]) {
     int64_t off, *hp;
     if (off_in(p, a[2], &off, &hp)) return -EFAULT;
-    long r = syscall(SYS_sendfile, (int)a[0], (int)a[1], hp, (size_t)a[3]);
+    long r;
+    SYS_BLOCKING(p, r = syscall(SYS_sendfile, (int)a[0], (int)a[1], hp, (size_t)a[3]));
     if (r < 0) return -errno;
     if (hp && copy_to_user(p, a[2], &off, 8)) return -EFAULT;
     return r;

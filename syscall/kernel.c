@@ -75,6 +75,18 @@ static void regs_to32(PtRegs32 *q, const PtRegs *r) {
     q->flags = (uint32_t)r->flags, q->sp = (uint32_t)r->sp, q->ss = (uint32_t)r->ss;
 }
 
+size_t kernel_regs_size(const Proc *p) { return p->kernel32 ? sizeof(PtRegs32) : sizeof(PtRegs); }
+
+int kernel_put_regs(Proc *p, uint64_t addr, const PtRegs *r) {
+    if (p->kernel32) {
+        PtRegs32 q;
+        if (mem_read(p->mem, &q, (uint32_t)addr, sizeof q, MEM_R) < 0) return -1;
+        regs_to32(&q, r);
+        return mem_write(p->mem, (uint32_t)addr, &q, sizeof q, MEM_W);
+    }
+    return mem_write(p->mem, addr, r, sizeof *r, MEM_W);
+}
+
 static uint64_t khdr(unsigned off) {
     uint64_t v;
     memcpy(&v, ringside_kernel_image + off, 8);
@@ -172,7 +184,7 @@ int kernel_fault_signal(Proc *p, int vector, uint64_t err, uint64_t cr2, int *co
  * it becomes the guest's page fault at that address, delivered through the
  * IDT as any other (the signal handler leaves through cpu_fault's longjmp);
  * outside guest execution mem.c reports it. */
-static Proc *running;
+static _Thread_local Proc *running; /* per host thread: each guest thread has one */
 
 /* cpu/insn.h's: unwinds to the run loop, which delivers the exception */
 _Noreturn void cpu_fault(Cpu *c, int vector, uint32_t error);
@@ -202,6 +214,19 @@ static void report_fault(Proc *p, const PtRegs *r, int vector, uint64_t cr2, int
                                          : "read",
                 sig == SIGBUS && code == BUS_ADRERR ? ", past the end of the mapped file" : "");
     fputc('\n', stderr);
+}
+
+/* A handler in another code segment than the interrupted code (a 64-bit
+ * handler while 32-bit code ran, or the reverse): load Linux's flat user
+ * CS/SS as IRET would (descriptors as the GDT holds them). */
+static void load_user_segs(Proc *p, const PtRegs *r) {
+    Cpu *c = p->cpu;
+    uint16_t cs = (uint16_t)r->cs, ss = (uint16_t)r->ss;
+    int is64 = !p->kernel32 && cs == __USER_CS;
+    cpu_load_seg_raw(c, SEG_CS, cs, 0, 0xffffffff,
+                     0xfb | SEGA_G | (is64 ? SEGA_L : SEGA_DB)); /* code, DPL 3, accessed */
+    cpu_load_seg_raw(c, SEG_SS, ss, 0, 0xffffffff, 0xf3 | SEGA_DB | SEGA_G);
+    cpu_update_mode(c);
 }
 
 /* Service one VMCALL. Returns 0 to continue, 1 when the process ended. */
@@ -253,12 +278,8 @@ static int hypercall(Proc *p) {
          * program executed the instruction from. */
         uint32_t bp;
         p->abi = ABI_I386;
-        if (copy_from_user(p, &bp, (uint32_t)r.sp, 4) < 0) {
-            r.ax = (uint64_t)-EFAULT;
-        } else {
-            r.bp = bp;
-            sys_dispatch(p, &r);
-        }
+        /* the landing point is set before the call, as Linux does: what
+         * sigreturn restores or a signal frame sets stays */
         if (p->vdso_landing) {
             r.ip = p->vdso_landing;
         } else {
@@ -267,17 +288,28 @@ static int hypercall(Proc *p) {
                 fprintf(stderr, "ringside: fast 32-bit system call without a vDSO landing point\n");
             r.ip = (uint32_t)r.cx; /* SYSCALL: back after the instruction */
         }
+        if (copy_from_user(p, &bp, (uint32_t)r.sp, 4) < 0) {
+            r.ax = (uint64_t)-EFAULT;
+        } else {
+            r.bp = bp;
+            sys_dispatch(p, &r);
+        }
         break;
     }
     case HC_EXCEPTION: {
         int vector = (int)(uint32_t)c->gpr[RDX];
         uint64_t cr2 = p->kernel32 ? (uint32_t)c->gpr[RCX] : c->gpr[RCX];
         if (kernel_fixup_user_fault(p, &r, vector, cr2)) break; /* grown stack, vsyscall */
+        /* a synchronous signal on the faulting task (sigdeliver.c); one that
+         * kills is reported in one line */
+        if ((r.cs & 3) == 3 && !signal_fault(p, &r, vector, r.orig_ax, cr2)) break;
         int code;
         uint64_t fault_addr;
         int sig = kernel_fault_signal(p, vector, r.orig_ax, cr2, &code, &fault_addr);
-        /* No signal delivery yet: the default action of every one of these
-         * signals ends the process (with a core dump). */
+        /* a debugger hears of the fatal signal first (Proc.on_signal); one
+         * that discards it re-runs the faulting instruction, as under ptrace */
+        if ((r.cs & 3) == 3 && p->on_signal && !p->on_signal(p, sig, p->on_signal_ud) && !p->exited)
+            break;
         report_fault(p, &r, vector, cr2, sig, code);
         proc_exit(p, sig);
         return 1;
@@ -287,7 +319,15 @@ static int hypercall(Proc *p) {
         proc_exit(p, SIGSEGV);
         return 1;
     }
+    thread_after_syscall(p, &r); /* a new thread's frame is the parent's (before signals) */
     if (p->exited) return 1;
+    /* pending signals: frames built, pt_regs rewritten; the compat fast
+     * paths may use SYSRETL/SYSEXIT only when nothing changed (Linux's
+     * do_fast_syscall_32 result, in EAX for the entry code) */
+    int changed = reason == HC_EXCEPTION ? signal_deliver(p, &r) : signal_deliver_syscall(p, &r);
+    if (p->exited) return 1;
+    if (reason == HC_SYSCALL32 || reason == HC_SYSENTER32)
+        c->gpr[RAX] = !changed && (!p->vdso_landing || r.ip == p->vdso_landing);
     if (host_regs) {
         memcpy(host_regs, &r, sizeof r);
         return 0;
@@ -302,16 +342,66 @@ static int hypercall(Proc *p) {
     return 0;
 }
 
-int kernel_run(Proc *p) {
+/* CPU_EV_INTERRUPT: a host signal for the guest arrived while user code
+ * ran; deliver it at this instruction boundary, straight on the CPU's user
+ * state (no kernel entry: the frame is what Linux builds on the interrupt's
+ * return to user mode). */
+static void interrupt_user(Proc *p) {
+    Cpu *c = p->cpu;
+    PtRegs r;
+    memset(&r, 0, sizeof r);
+    r.r15 = c->gpr[R15], r.r14 = c->gpr[R14], r.r13 = c->gpr[R13], r.r12 = c->gpr[R12];
+    r.bp = c->gpr[RBP], r.bx = c->gpr[RBX], r.r11 = c->gpr[R11], r.r10 = c->gpr[R10];
+    r.r9 = c->gpr[R9], r.r8 = c->gpr[R8], r.ax = c->gpr[RAX], r.cx = c->gpr[RCX];
+    r.dx = c->gpr[RDX], r.si = c->gpr[RSI], r.di = c->gpr[RDI], r.sp = c->gpr[RSP];
+    r.orig_ax = (uint64_t)-1;
+    r.ip = c->rip;
+    r.flags = cpu_get_rflags(c);
+    r.cs = c->seg[SEG_CS].sel;
+    r.ss = c->seg[SEG_SS].sel;
+    if (!signal_deliver(p, &r) || p->exited) return;
+    if (r.cs != c->seg[SEG_CS].sel || r.ss != c->seg[SEG_SS].sel) load_user_segs(p, &r);
+    c->gpr[R15] = r.r15, c->gpr[R14] = r.r14, c->gpr[R13] = r.r13, c->gpr[R12] = r.r12;
+    c->gpr[RBP] = r.bp, c->gpr[RBX] = r.bx, c->gpr[R11] = r.r11, c->gpr[R10] = r.r10;
+    c->gpr[R9] = r.r9, c->gpr[R8] = r.r8, c->gpr[RAX] = r.ax, c->gpr[RCX] = r.cx;
+    c->gpr[RDX] = r.dx, c->gpr[RSI] = r.si, c->gpr[RDI] = r.di, c->gpr[RSP] = r.sp;
+    c->rip = r.ip;
+    cpu_set_rflags(c, r.flags);
+}
+
+int kernel_run(Proc *p) { return kernel_run_budget(p, 0); }
+
+int kernel_run_budget(Proc *p, uint64_t max_insns) {
     Cpu *c = p->cpu;
     mem_on_host_fault(p->mem, host_fault, p);
+    signal_init(p); /* once: the host mirror of dispositions and mask */
+    uint64_t start = c->icount;
     for (;;) {
+        uint64_t left = 0;
+        if (max_insns) {
+            uint64_t done = c->icount - start;
+            if (done >= max_insns) return 1; /* the budget ended at a hypercall */
+            left = max_insns - done;
+        }
+        /* several guest threads: run in time slices, handing the CPU over
+         * between them at CPL 3 (syscall/thread.c) */
+        uint64_t slice = thread_slice(), run = left;
+        if (slice && (!run || run > slice)) run = slice;
         running = p;
-        CpuEvent ev = cpu_run(c, 0);
+        CpuEvent ev = cpu_run(c, run);
         running = NULL;
+        if (ev == CPU_EV_LIMIT && run != left) {
+            thread_yield(p);
+            continue;
+        }
         switch (ev) {
         case CPU_EV_HYPERCALL:
             if (hypercall(p)) return 0;
+            if (thread_exit_pending(p)) return 0; /* only a thread's exit(): 1 when the last */
+            if (p->debug_stop) { /* a debugger stopped at a signal (Proc.on_signal) */
+                p->debug_stop = 0;
+                return 1;
+            }
             break;
         case CPU_EV_SHUTDOWN:
             fprintf(stderr,
@@ -330,6 +420,10 @@ int kernel_run(Proc *p) {
                     (unsigned long long)c->rip);
             proc_exit(p, SIGSEGV);
             return 0;
+        case CPU_EV_INTERRUPT:
+            interrupt_user(p);
+            if (p->exited) return 0;
+            break;
         case CPU_EV_BREAKPOINT:
         case CPU_EV_LIMIT: return 1; /* the embedder's turn (debugger, stepping) */
         default: break;

@@ -21,7 +21,14 @@ void kernel_boot(Proc *p, uint64_t entry, uint64_t user_sp, int compat32);
 /* Run until the process exits (0) or the CPU stops for the embedder (1:
  * breakpoint or instruction budget). */
 int kernel_run(Proc *p);
+/* The same, stopping (1) after at most max_insns retired instructions
+ * (0: no limit); a hypercall is serviced before the count is checked. */
+int kernel_run_budget(Proc *p, uint64_t max_insns);
 uint64_t kernel_symbol(KernelSym s);
+/* pt_regs as the modelled kernel lays them out at addr (its kernel stack):
+ * the size, and writing r there (the i386 frame keeps its segment fields). */
+size_t kernel_regs_size(const Proc *p);
+int kernel_put_regs(Proc *p, uint64_t addr, const PtRegs *r);
 
 /* The --kernel=i386 model: a 32-bit kernel in legacy protected mode that
  * enters with SYSENTER or int $0x80 and leaves with SYSEXIT or IRET. */

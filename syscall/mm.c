@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -145,6 +146,33 @@ static int accountable(int prot, int flags) {
            !(flags & MAP_NORESERVE);
 }
 
+/* may_expand_vm(): adding len bytes at addr (pages already mapped there are
+ * replaced, not added) keeps the guest within RLIMIT_AS, and within
+ * RLIMIT_DATA when the new memory is data (private, writable, not the
+ * stack). Only walks the regions when a limit is set. */
+static int may_expand(Proc *p, uint64_t addr, uint64_t len, int data) {
+    uint64_t as_lim = p->rlim_as[0], data_lim = data ? p->rlim_data[0] : RLIM_INFINITY;
+    if (as_lim == RLIM_INFINITY && data_lim == RLIM_INFINITY) return 1;
+    uint64_t as = len, dat = data ? len : 0;
+    const MemRegion *r;
+    for (size_t i = 0; (r = mem_region_at(p->mem, i)) != NULL; i++) {
+        if (!(r->prot & MEM_U)) continue; /* the kernel image is not the process's */
+        uint64_t size = r->end - r->start;
+        uint64_t lo = r->start > addr ? r->start : addr,
+                 hi = r->end < addr + len ? r->end : addr + len;
+        uint64_t over = hi > lo ? hi - lo : 0; /* replaced by the new mapping */
+        int is_data = (r->prot & MEM_W) && !r->shared && strcmp(r->name, "[stack]") != 0;
+        as += size - over;
+        if (data && is_data) dat += size - over;
+    }
+    return as <= as_lim && (!data || dat <= data_lim);
+}
+
+static int is_data_mapping(int prot, int flags) {
+    return (prot & PROT_WRITE) && (flags & MAP_TYPE_MASK) == MAP_PRIVATE &&
+           !(flags & MAP_GROWSDOWN);
+}
+
 /* ---- mmap ---------------------------------------------------------------- */
 
 /* Where a non-fixed mapping goes: the hint if free, else top-down. */
@@ -234,6 +262,7 @@ int64_t sys_mmap(Proc *p, const uint64_t a[6]) {
     }
 
     if (accountable(prot, flags) && !vm_enough_memory(len)) return -ENOMEM;
+    if (!may_expand(p, addr, len, is_data_mapping(prot, flags))) return -ENOMEM;
     if (!anon) {
         /* the host maps the file (its errors are the native ones) */
         int mf = (shared ? MEM_SHARED : 0) | ((flags & MAP_NORESERVE) ? MEM_NORESERVE : 0) |
@@ -306,6 +335,7 @@ int64_t sys_brk(Proc *p, const uint64_t a[6]) {
     }
     if (!range_free(p->mem, oldbrk, newbrk - oldbrk + PAGE_SIZE)) return (int64_t)p->brk_cur;
     if (!vm_enough_memory(newbrk - oldbrk)) return (int64_t)p->brk_cur;
+    if (!may_expand(p, oldbrk, newbrk - oldbrk, 1)) return (int64_t)p->brk_cur;
     if (mem_map(p->mem, oldbrk, newbrk - oldbrk, MEM_U | MEM_R | MEM_W, "[heap]"))
         return (int64_t)p->brk_cur;
     p->brk_cur = brk;
@@ -375,6 +405,8 @@ int64_t sys_mremap(Proc *p, const uint64_t a[6]) {
     if (old_len) {
         const MemRegion *last = mem_region(m, tail - PAGE_SIZE);
         if (last && (last->prot & MEM_W) && !last->shared && !vm_enough_memory(grow))
+            return -ENOMEM;
+        if (!may_expand(p, tail, grow, last && (last->prot & MEM_W) && !last->shared))
             return -ENOMEM;
         if (tail <= USER_TOP - grow && range_free(m, tail, grow) &&
             mem_grow(m, old, old_len, new_len) == 0)

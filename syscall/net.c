@@ -128,10 +128,13 @@ static long send_chunk(void *ctx, void *buf, size_t n, uint64_t done) {
         h.msg_name = (void *)m->name, h.msg_namelen = (socklen_t)m->namelen;
         h.msg_control = m->ctl, h.msg_controllen = m->ctllen;
     }
-    return syscall(SYS_sendmsg, m->fd, &h, m->flags);
+    long r;
+    SYS_BLOCKING(m->p, r = syscall(SYS_sendmsg, m->fd, &h, m->flags));
+    return r;
 }
 
 int64_t net_send(Proc *p, NetMsg *m, const UserSeg *seg, int nseg, uint64_t total) {
+    m->p = p;
     /* A buffer that does not read completely goes to the host as a faulting
      * one (a datagram must not leave cut short). */
     for (int i = 0; i < nseg; i++) {
@@ -166,7 +169,8 @@ static long recv_chunk(void *ctx, void *buf, size_t n, uint64_t done) {
     /* Later chunks of a stream take only what is already there, as one
      * native call would (MSG_WAITALL keeps waiting for the rest). */
     int fl = done && !(m->flags & MSG_WAITALL) ? m->flags | MSG_DONTWAIT : m->flags;
-    long r = syscall(SYS_recvmsg, m->fd, &h, fl);
+    long r;
+    SYS_BLOCKING(m->p, r = syscall(SYS_recvmsg, m->fd, &h, fl));
     if (r < 0 || done) return r;
     m->namelen = (int)h.msg_namelen;
     m->ctllen = h.msg_controllen;
@@ -176,6 +180,7 @@ static long recv_chunk(void *ctx, void *buf, size_t n, uint64_t done) {
 }
 
 int64_t net_recv(Proc *p, NetMsg *m, const UserSeg *seg, int nseg, uint64_t total) {
+    m->p = p;
     m->raw = 0;
     m->msg_flags = 0;
     /* A stream may fill more than one chunk; a datagram is one message, and
@@ -364,8 +369,10 @@ int64_t sys_bind(Proc *p, const uint64_t a[6]) {
 
 int64_t sys_connect(Proc *p, const uint64_t a[6]) {
     uint8_t buf[SOCKADDR_MAX];
-    return host_ret(
-        syscall(SYS_connect, (int)a[0], net_addr_in(p, a[1], a[2], buf), (socklen_t)a[2]));
+    const void *addr = net_addr_in(p, a[1], a[2], buf);
+    long r;
+    SYS_BLOCKING(p, r = syscall(SYS_connect, (int)a[0], addr, (socklen_t)a[2]));
+    return host_ret(r);
 }
 
 int64_t sys_listen(Proc *p, const uint64_t a[6]) {
@@ -379,8 +386,9 @@ int64_t sys_shutdown(Proc *p, const uint64_t a[6]) {
 int64_t sys_accept4(Proc *p, const uint64_t a[6]) {
     uint8_t buf[SOCKADDR_MAX];
     socklen_t len = SOCKADDR_MAX;
-    int nfd = (int)syscall(SYS_accept4, (int)a[0], a[1] ? (void *)buf : NULL, a[1] ? &len : NULL,
-                           (int)a[3]);
+    int nfd;
+    SYS_BLOCKING(p, nfd = (int)syscall(SYS_accept4, (int)a[0], a[1] ? (void *)buf : NULL,
+                                       a[1] ? &len : NULL, (int)a[3]));
     if (nfd < 0) return -errno;
     if (a[1]) {
         int64_t e = net_addr_out(p, buf, len, a[1], a[2]);
@@ -534,7 +542,9 @@ int64_t sys_splice(Proc *p, const uint64_t a[6]) {
     int64_t *hin = NULL, *hout = NULL;
     if (a[1]) hin = copy_from_user(p, &oin, a[1], 8) ? net_bad_ptr() : &oin;
     if (a[3]) hout = copy_from_user(p, &oout, a[3], 8) ? net_bad_ptr() : &oout;
-    long r = syscall(SYS_splice, (int)a[0], hin, (int)a[2], hout, (size_t)a[4], (unsigned)a[5]);
+    long r;
+    SYS_BLOCKING(
+        p, r = syscall(SYS_splice, (int)a[0], hin, (int)a[2], hout, (size_t)a[4], (unsigned)a[5]));
     if (r < 0) return -errno;
     if ((hin && copy_to_user(p, a[1], &oin, 8)) || (hout && copy_to_user(p, a[3], &oout, 8)))
         return -EFAULT;
@@ -542,7 +552,9 @@ int64_t sys_splice(Proc *p, const uint64_t a[6]) {
 }
 
 int64_t sys_tee(Proc *p, const uint64_t a[6]) {
-    return host_ret(syscall(SYS_tee, (int)a[0], (int)a[1], (size_t)a[2], (unsigned)a[3]));
+    long r;
+    SYS_BLOCKING(p, r = syscall(SYS_tee, (int)a[0], (int)a[1], (size_t)a[2], (unsigned)a[3]));
+    return host_ret(r);
 }
 
 typedef struct Vms {
@@ -677,7 +689,8 @@ int64_t sys_epoll_pwait2(Proc *p, const uint64_t a[6]) {
     if (!user_access_ok(a[1], (uint64_t)max * 12)) return -EFAULT;
     int cap = SYS_CHUNK / 12;
     if (max > cap) max = cap; /* fewer events per call is allowed */
-    long r = syscall(SYS_epoll_pwait2, (int)a[0], sys_bounce, max, tp, NULL, 8);
+    long r;
+    SYS_BLOCKING(p, r = syscall(SYS_epoll_pwait2, (int)a[0], sys_bounce, max, tp, NULL, 8));
     if (r < 0) return -errno;
     return copy_to_user(p, a[1], sys_bounce, (size_t)r * 12) ? -EFAULT : r;
 }

@@ -43,6 +43,7 @@ typedef struct Task {
     uint64_t sigmask;
     uint64_t altstack_sp, altstack_size;
     int altstack_flags;
+    struct SigTask *sig; /* signal.c: caught signals awaiting delivery, fault info */
 } Task;
 
 typedef struct Proc {
@@ -62,6 +63,9 @@ typedef struct Proc {
     uint64_t vdso_base;    /* [vdso] mapping (0: none) */
     uint64_t vvar_base;    /* [vvar] page(s) below it, kept current by ringside (0: none) */
     uint64_t vdso_landing; /* where SYSENTER/compat SYSCALL return (__kernel_vsyscall's pop %ebp) */
+    /* RLIMIT_AS and RLIMIT_DATA {cur, max}: the guest's, not ringside's (rlimit.c) */
+    uint64_t rlim_as[2], rlim_data[2];
+    uint64_t vdso_sigreturn, vdso_rt_sigreturn; /* 32-bit vDSO __kernel_[rt_]sigreturn */
 
     Task *task;     /* the running thread (main_task until threads exist) */
     Task main_task;
@@ -83,6 +87,14 @@ typedef struct Proc {
      * called after the handler ran, also for calls that do not return. */
     void (*on_syscall)(struct Proc *p, uint64_t nr, const uint64_t a[6], int64_t ret);
     void *on_syscall_ud;
+
+    /* A debugger (ui/gdb/): called by signal delivery for each signal about
+     * to be delivered, before its disposition is looked at; returns the
+     * signal to deliver, 0 to discard it. It may set debug_stop: the run
+     * (kernel_run_budget) then returns to the debugger after this call. */
+    int (*on_signal)(struct Proc *p, int sig, void *ud);
+    void *on_signal_ud;
+    int debug_stop;
 
     /* one-time reports of unknown syscalls */
     uint8_t reported_nosys[1024];
@@ -125,6 +137,64 @@ const char *proc_host_path(const Proc *p, const char *path, char *buf, size_t n)
 /* A new process (zeroed Proc) over that CPU and address space: the main
  * thread is the calling host thread. */
 void proc_init(Proc *p, Cpu *c, Mem *m);
+
+/* clone/clone3/fork/vfork arguments, normalised from either ABI (the
+ * fields of Linux's struct clone_args). syscall/process.c parses them; a
+ * clone with CLONE_VM (other than CLONE_VM|CLONE_VFORK) goes to
+ * thread_clone() (syscall/thread.c), which returns the new tid or -errno. */
+typedef struct CloneArgs {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+} CloneArgs;
+int64_t thread_clone(Proc *p, const CloneArgs *ca);
+
+/* Guest threads (syscall/thread.c). One guest thread at a time runs guest
+ * code or kernel work: it holds the "kernel lock", handed over at time
+ * slices (at CPL 3) and dropped around every host call that may block.
+ * With a single thread all of this costs a test of one flag. */
+void kernel_lock(Proc *p, Task *t); /* acquire; sets p->task = t, p->cpu = t->cpu */
+void kernel_unlock(Proc *p);
+Task *sys_block_begin(Proc *p);       /* before a host call that may block: drops the lock */
+void sys_block_end(Proc *p, Task *t); /* after it: re-takes it, restores p->task/p->cpu */
+int thread_count(const Proc *p);      /* live guest threads (1 until a clone) */
+uint64_t thread_slice(void);          /* instructions per time slice, 0: one thread */
+void thread_yield(Proc *p);           /* end of a slice: let a waiting thread run */
+void thread_after_syscall(Proc *p, PtRegs *r); /* kernel.c: a clone's child takes r */
+int thread_exit_pending(Proc *p);    /* kernel.c: carry out a thread's exit(); 1: process over */
+void thread_exit(Proc *p, int code); /* exit() of one thread of several (task.c) */
+void thread_fork_child(Proc *p);     /* in a fork() child: the caller is the only thread */
+Task *thread_find(Proc *p, int tid); /* the guest thread with that tid, or NULL */
+void thread_group_robust(Proc *p);   /* process exit: every thread's robust list walked */
+
+/* execve re-executes ringside itself (syscall/exec.c): the host path of
+ * ringside's binary and the user's options to give the new image
+ * (--strace, --cpu=..., ...), recorded once by the front end at start-up.
+ * The strings are copied. */
+void exec_set_runner(const char *self_path, int nopts, char *const opts[]);
+/* Called by proc_exit(): a vfork child (CLONE_VM|CLONE_VFORK emulated
+ * with fork) hands its memory writes back and lets the parent run on. */
+void proc_vfork_release(Proc *p);
+
+/* Signals (signal.c, sigdeliver.c). signal_init: once per process before it
+ * first runs (host dispositions/mask inherited at exec become the guest's).
+ * signal_thread_init: on each host thread that runs a guest Task (the host
+ * catcher records signals on the thread's Task). signal_deliver: before
+ * pt_regs go back to user mode (after an exception or CPU_EV_INTERRUPT);
+ * signal_deliver_syscall: the same after a system call (restart rules).
+ * Both return 1 when pt_regs changed so the exit must be IRET. */
+void signal_init(Proc *p);
+void signal_thread_init(Proc *p, Task *t);
+void signal_fork_child(Proc *p); /* in a fork child: nothing pending (process.c) */
+int signal_deliver(Proc *p, PtRegs *r);
+int signal_deliver_syscall(Proc *p, PtRegs *r);
+/* A fault (vector, error code, cr2) as the synchronous signal Linux sends:
+ * queued for delivery (0), or the signal number when it kills (default
+ * action: the caller reports the fault and ends the process). */
+int signal_fault(Proc *p, PtRegs *r, int vector, uint64_t err, uint64_t cr2);
+
+/* The guest's address-space limits (RLIMIT_AS, RLIMIT_DATA) from the host's,
+ * RLIMIT_AS lowered to max_memory when that is not 0 (--max-memory).
+ * proc_init calls it with 0. */
+void rlimit_init(Proc *p, uint64_t max_memory);
 
 /* Process-level helpers used by several subsystems. */
 void proc_exit(Proc *p, int status); /* stops the CPU; status as wait() sees it */

@@ -32,6 +32,20 @@ extern _Thread_local uint8_t sys_bounce[SYS_CHUNK];
 /* pt_regs of the call being dispatched (sigaltstack needs the user sp). */
 extern _Thread_local PtRegs *sys_cur_regs;
 
+/* Run stmt, a host call that may block, without the kernel lock (other
+ * guest threads go on meanwhile; see thread.c); errno survives. */
+#define SYS_BLOCKING(p, stmt)                                                                      \
+    do {                                                                                           \
+        Task *blk_t_ = sys_block_begin(p);                                                         \
+        stmt;                                                                                      \
+        int blk_e_ = errno;                                                                        \
+        sys_block_end(p, blk_t_);                                                                  \
+        errno = blk_e_;                                                                            \
+    } while (0)
+
+/* prlimit64 for every ABI's limit calls (rlimit.c): nv/ov {cur, max} or NULL. */
+int64_t rlimit_op(Proc *p, int pid, unsigned res, const uint64_t *nv, uint64_t *ov);
+
 /* Host result -> Linux return value: -1 becomes -errno. */
 static inline int64_t host_ret(long r) { return r == -1 ? -(int64_t)errno : (int64_t)r; }
 
@@ -109,6 +123,7 @@ typedef struct NetMsg {
     size_t ctllen; /* recv: room in, bytes used out */
     int msg_flags; /* send: msghdr flags (MSG_EOR); recv: the result's flags */
     long raw;      /* recv: the host's count (the full datagram with MSG_TRUNC) */
+    Proc *p;       /* set by net_send/net_recv: the host calls may block */
 } NetMsg;
 int64_t net_send(Proc *p, NetMsg *m, const UserSeg *seg, int nseg, uint64_t total);
 int64_t net_recv(Proc *p, NetMsg *m, const UserSeg *seg, int nseg, uint64_t total);
@@ -149,6 +164,13 @@ int64_t net_set_filter(Proc *p, int fd, int opt, uint16_t len, uint64_t ufilter)
 /* vmsplice(fd, iov, nr, flags) for either iovec layout. */
 int64_t net_vmsplice(Proc *p, const uint64_t a[6], int compat);
 
+/* futex.c: one futex operation on guest words (the timeout already read
+ * into host form, NULL for none; val2 for the operations without one). */
+struct timespec;
+int64_t futex_op(Proc *p, uint64_t uaddr, int op, uint32_t val, const struct timespec *ts,
+                 uint64_t val2, uint64_t uaddr2, uint32_t val3);
+int futex_has_timeout(int cmd);
+
 /* "ringside: <message>" on stderr once per (kind, key). */
 void sys_report(const char *kind, uint64_t key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -157,6 +179,10 @@ void sys_report(const char *kind, uint64_t key, const char *fmt, ...)
  * and pause's alarm): 0 delivered/ignored, -ENOSYS when delivery would
  * need a handler (reported). */
 int64_t sig_self(Proc *p, int sig);
+/* signal.c: after p->sigact[sig] changed (the host disposition follows);
+ * sigsuspend with that mask (compat32's old sigsuspend). */
+void sig_action_changed(Proc *p, int sig);
+int64_t sig_suspend(Proc *p, uint64_t mask);
 /* time.c: interval timers are recorded, and their signals are raised at
  * system-call boundaries: time_poll() fires the expired ones (dispatch
  * calls it while time_armed is set) and returns how many of them needed a

@@ -1,7 +1,7 @@
 /* Process and thread system calls: ids and credentials, uname, resource
  * limits, exit, arch_prctl (FS/GS bases), set_tid_address, robust lists,
  * rseq, getrandom, personality, prctl, scheduling queries, futex (single
- * thread), wait4/waitid (no children), sysinfo, getcpu.
+ * thread), sysinfo, getcpu (wait4/waitid: process.c).
  *
  * The guest is the ringside host process as far as the host kernel is
  * concerned: ids, credentials, limits and scheduling pass through. State
@@ -33,6 +33,7 @@
 /* ---- exit ------------------------------------------------------------------ */
 
 void proc_exit(Proc *p, int status) {
+    proc_vfork_release(p); /* a vfork parent (process.c) runs on */
     p->exited = 1;
     p->exit_status = status;
     if (p->strace) {
@@ -48,13 +49,20 @@ void proc_exit(Proc *p, int status) {
     }
 }
 
-/* Single-threaded: exit and exit_group end the same (only) thread. */
+/* exit ends the calling thread (syscall/thread.c); the last thread's exit,
+ * like exit_group, ends the process. */
 int64_t sys_exit(Proc *p, const uint64_t a[6]) {
+    if (thread_count(p) > 1) {
+        thread_exit(p, (int)(a[0] & 0xff));
+        return 0;
+    }
+    thread_group_robust(p);
     proc_exit(p, (int)((a[0] & 0xff) << 8));
     return 0;
 }
 
 int64_t sys_exit_group(Proc *p, const uint64_t a[6]) {
+    thread_group_robust(p);
     proc_exit(p, (int)((a[0] & 0xff) << 8));
     return 0;
 }
@@ -152,26 +160,27 @@ int64_t sys_sysinfo(Proc *p, const uint64_t a[6]) {
     return copy_to_user(p, a[0], &si, sizeof si) ? -EFAULT : 0;
 }
 
-/* Limits pass through: the guest's limits are the host process's. */
+/* Limits (rlimit.c): the host's, but for the guest's address-space ones. */
 int64_t sys_prlimit64(Proc *p, const uint64_t a[6]) {
     uint64_t nv[2], ov[2];
     if (a[2] && copy_from_user(p, nv, a[2], sizeof nv)) return -EFAULT;
-    long r = syscall(SYS_prlimit64, (int)a[0], (unsigned)a[1], a[2] ? nv : NULL, a[3] ? ov : NULL);
-    if (r < 0) return -errno;
+    int64_t r = rlimit_op(p, (int)a[0], (unsigned)a[1], a[2] ? nv : NULL, a[3] ? ov : NULL);
+    if (r < 0) return r;
     if (a[3] && copy_to_user(p, a[3], ov, sizeof ov)) return -EFAULT;
     return 0;
 }
 
 int64_t sys_getrlimit(Proc *p, const uint64_t a[6]) {
     uint64_t v[2];
-    if (syscall(SYS_getrlimit, (unsigned)a[0], v) < 0) return -errno;
+    int64_t r = rlimit_op(p, 0, (unsigned)a[0], NULL, v);
+    if (r < 0) return r;
     return copy_to_user(p, a[1], v, sizeof v) ? -EFAULT : 0;
 }
 
 int64_t sys_setrlimit(Proc *p, const uint64_t a[6]) {
     uint64_t v[2];
     if (copy_from_user(p, v, a[1], sizeof v)) return -EFAULT;
-    return host_ret(syscall(SYS_setrlimit, (unsigned)a[0], v));
+    return rlimit_op(p, 0, (unsigned)a[0], v, NULL);
 }
 
 int64_t sys_getpriority(Proc *p, const uint64_t a[6]) {
@@ -185,7 +194,9 @@ int64_t sys_setpriority(Proc *p, const uint64_t a[6]) {
 /* ---- scheduling --------------------------------------------------------------- */
 
 int64_t sys_sched_yield(Proc *p, const uint64_t a[6]) {
+    Task *t = sys_block_begin(p); /* other guest threads run now */
     sched_yield();
+    sys_block_end(p, t);
     return 0;
 }
 
@@ -235,25 +246,6 @@ int64_t sys_membarrier(Proc *p, const uint64_t a[6]) {
     /* Barriers over one thread are no-ops; the host answers queries and
      * registrations exactly as it would natively. */
     return host_ret(syscall(SYS_membarrier, (int)a[0], (unsigned)a[1], (int)a[2]));
-}
-
-/* ---- children: there are none ---------------------------------------------- */
-
-int64_t sys_wait4(Proc *p, const uint64_t a[6]) {
-    if ((int)a[2] & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
-        return -EINVAL;
-    if ((int)a[0] == (int)0x80000000) return -ESRCH; /* INT_MIN cannot be negated */
-    return -ECHILD;
-}
-
-int64_t sys_waitid(Proc *p, const uint64_t a[6]) {
-    int which = (int)a[0], options = (int)a[3];
-    if (options &
-        ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
-        return -EINVAL;
-    if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
-    if (which < P_ALL || which > 3 /* P_PIDFD */) return -EINVAL;
-    return -ECHILD;
 }
 
 /* ---- arch_prctl: the FS and GS bases --------------------------------------------- */
@@ -312,6 +304,7 @@ void proc_init(Proc *p, Cpu *c, Mem *m) {
     p->task = &p->main_task;
     p->main_task.cpu = c;
     p->main_task.tid = (int)syscall(SYS_gettid);
+    rlimit_init(p, 0);
 }
 
 int64_t sys_set_tid_address(Proc *p, const uint64_t a[6]) {
@@ -330,10 +323,10 @@ int64_t sys_set_robust_list(Proc *p, const uint64_t a[6]) {
 
 int64_t sys_get_robust_list(Proc *p, const uint64_t a[6]) {
     int pid = (int)a[0];
-    if (pid && pid != getpid() && pid != syscall(SYS_gettid))
-        return kill(pid, 0) == 0 || errno == EPERM ? -EPERM : -ESRCH;
+    Task *t = pid ? thread_find(p, pid) : p->task; /* any thread of ours */
+    if (!t) return kill(pid, 0) == 0 || errno == EPERM ? -EPERM : -ESRCH;
     if (put_user_u64(p, a[2], ROBUST_HEAD_SIZE)) return -EFAULT;
-    return put_user_u64(p, a[1], p->task->robust_list) ? -EFAULT : 0;
+    return put_user_u64(p, a[1], t->robust_list) ? -EFAULT : 0;
 }
 
 #define RSEQ_FLAG_UNREGISTER 1
@@ -441,20 +434,11 @@ int64_t sys_personality(Proc *p, const uint64_t a[6]) {
     return old;
 }
 
-static char comm[16]; /* the task name: the program's, not ringside's */
-static int comm_set;
-
-static void comm_init(Proc *p) {
-    if (comm_set) return;
-    comm_set = 1;
-    const char *base = strrchr(p->exe_path, '/');
-    base = base ? base + 1 : p->exe_path;
-    snprintf(comm, sizeof comm, "%.15s", base[0] ? base : "ringside");
-}
-
 int64_t sys_prctl(Proc *p, const uint64_t a[6]) {
     int opt = (int)a[0];
     switch (opt) {
+    /* The name is the host thread's (ui/main.c sets it to the program's
+     * at start-up and after execve), per thread as in Linux. */
     case PR_SET_NAME: {
         char name[16] = {0};
         long n = strncpy_from_user(p, name, a[1], sizeof name);
@@ -464,11 +448,13 @@ int64_t sys_prctl(Proc *p, const uint64_t a[6]) {
         } else if (n < 0) {
             return -EFAULT;
         }
-        memcpy(comm, name, sizeof comm); /* an empty name is allowed */
-        comm_set = 1;
-        return 0;
+        return host_ret(prctl(PR_SET_NAME, name, 0, 0, 0));
     }
-    case PR_GET_NAME: comm_init(p); return copy_to_user(p, a[1], comm, sizeof comm) ? -EFAULT : 0;
+    case PR_GET_NAME: {
+        char name[16] = {0};
+        if (prctl(PR_GET_NAME, name, 0, 0, 0) < 0) return -errno;
+        return copy_to_user(p, a[1], name, sizeof name) ? -EFAULT : 0;
+    }
     case PR_GET_TID_ADDRESS: return put_user_u64(p, a[1], p->task->clear_child_tid) ? -EFAULT : 0;
     case PR_GET_PDEATHSIG:
     case PR_GET_CHILD_SUBREAPER: {
@@ -500,99 +486,5 @@ int64_t sys_prctl(Proc *p, const uint64_t a[6]) {
     default:
         sys_report("prctl", (uint64_t)opt, "unimplemented prctl option %d (EINVAL)", opt);
         return -EINVAL;
-    }
-}
-
-/* ---- futex, for a single thread ------------------------------------------------ */
-
-/* No other thread can wake a waiter, so:
- *  - WAIT with a different value: -EAGAIN, as Linux;
- *  - WAIT with a timeout: sleeps for it, then -ETIMEDOUT;
- *  - WAIT without a timeout: would block forever natively (a deadlock):
- *    reported once, then ringside blocks the same way until a host
- *    signal, which comes back as -EINTR;
- *  - WAKE/REQUEUE: nobody waits, 0 woken; WAKE_OP still performs its
- *    operation on the second word.
- * PI futexes are not modelled (-ENOSYS, reported). */
-#define FUTEX_CLOCK_REALTIME_ 256
-
-static int64_t get_u32(Proc *p, uint64_t uaddr, uint32_t *v) {
-    if (uaddr & 3) return -EINVAL;
-    return copy_from_user(p, v, uaddr, 4) ? -EFAULT : 0;
-}
-
-static int64_t futex_sleep(Proc *p, uint64_t uts, int clock, int absolute) {
-    struct timespec ts;
-    if (copy_from_user(p, &ts, uts, sizeof ts)) return -EFAULT;
-    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return -EINVAL;
-    while (syscall(SYS_clock_nanosleep, clock, absolute ? TIMER_ABSTIME : 0, &ts, &ts) < 0) {
-        if (errno != EINTR) return -errno;
-        if (absolute) continue;
-    }
-    return -ETIMEDOUT;
-}
-
-static int64_t futex_wake_op(Proc *p, uint64_t uaddr2, uint32_t encoded) {
-    int op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
-    int32_t oparg = (int32_t)(encoded << 8) >> 20;
-    if ((encoded >> 28) & 8) oparg = 1 << (oparg & 31); /* FUTEX_OP_OPARG_SHIFT */
-    (void)cmp;                                          /* decides only whom to wake */
-    uint32_t old;
-    int64_t e = get_u32(p, uaddr2, &old);
-    if (e) return e;
-    uint32_t nv;
-    switch (op) {
-    case 0: nv = (uint32_t)oparg; break;        /* SET */
-    case 1: nv = old + (uint32_t)oparg; break;  /* ADD */
-    case 2: nv = old | (uint32_t)oparg; break;  /* OR */
-    case 3: nv = old & ~(uint32_t)oparg; break; /* ANDN */
-    case 4: nv = old ^ (uint32_t)oparg; break;  /* XOR */
-    default: return -ENOSYS;
-    }
-    if (copy_to_user(p, uaddr2, &nv, 4)) return -EFAULT;
-    return 0;
-}
-
-int64_t sys_futex(Proc *p, const uint64_t a[6]) {
-    uint64_t uaddr = a[0], utime = a[3], uaddr2 = a[4];
-    int op = (int)a[1], cmd = op & FUTEX_CMD_MASK;
-    uint32_t val = (uint32_t)a[2], val3 = (uint32_t)a[5], cur;
-    int clock = (op & FUTEX_CLOCK_REALTIME_) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-    int64_t e;
-    if ((op & FUTEX_CLOCK_REALTIME_) && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET &&
-        cmd != FUTEX_WAIT_REQUEUE_PI && cmd != 13 /* LOCK_PI2 */)
-        return -ENOSYS;
-    switch (cmd) {
-    case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET:
-        if (cmd == FUTEX_WAIT_BITSET && !val3) return -EINVAL;
-        if ((e = get_u32(p, uaddr, &cur))) return e;
-        if (cur != val) return -EAGAIN;
-        if (utime) return futex_sleep(p, utime, clock, cmd == FUTEX_WAIT_BITSET);
-        sys_report("futex", 0,
-                   "futex wait with no other thread to wake it: blocking, as "
-                   "Linux would");
-        pause();
-        return -EINTR;
-    case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
-        if (cmd == FUTEX_WAKE_BITSET && !val3) return -EINVAL;
-        return (uaddr & 3) ? -EINVAL : 0;
-    case FUTEX_REQUEUE:
-    case FUTEX_CMP_REQUEUE:
-        if ((int32_t)val < 0 || (int32_t)utime < 0) return -EINVAL;
-        if (uaddr2 & 3) return -EINVAL;
-        if (cmd == FUTEX_CMP_REQUEUE) {
-            if ((e = get_u32(p, uaddr, &cur))) return e;
-            if (cur != val3) return -EAGAIN;
-        }
-        return (uaddr & 3) ? -EINVAL : 0;
-    case FUTEX_WAKE_OP:
-        if ((uaddr & 3) || (uaddr2 & 3)) return -EINVAL;
-        return futex_wake_op(p, uaddr2, val3);
-    case 2: /* FUTEX_FD: removed from Linux long ago */ return -ENOSYS;
-    default:
-        sys_report("futex", (uint64_t)cmd + 1, "unimplemented futex op %d (ENOSYS)", cmd);
-        return -ENOSYS;
     }
 }

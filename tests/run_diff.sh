@@ -162,7 +162,7 @@ fault)
     else
         sig=${BASH_REMATCH[1]} addr=${BASH_REMATCH[3]} insn=${BASH_REMATCH[4]}
         case $nrc in
-        132) want=SIGILL ;; 133) want=SIGTRAP ;; 134) want=SIGABRT ;; 135) want=SIGBUS ;;
+        131) want=SIGQUIT ;; 132) want=SIGILL ;; 133) want=SIGTRAP ;; 134) want=SIGABRT ;; 135) want=SIGBUS ;;
         136) want=SIGFPE ;; 139) want=SIGSEGV ;; *) want="(native status $nrc is not a fault)" ;;
         esac
         if [ "$sig" != "$want" ]; then

@@ -30,9 +30,23 @@
 typedef int (*ReadStr)(void *ctx, uint64_t addr, char *buf, size_t max);
 
 static int is_pid_result(const char *name) {
-    static const char *const n[] = {"getpid",          "getppid", "gettid",
-                                    "set_tid_address", "getpgrp", "getsid",
-                                    "getpgid",         "time",    NULL};
+    /* results that are pids (or times, or a register the handler's frame held):
+     * they differ between any two runs */
+    static const char *const n[] = {
+        "getpid",  "getppid", "gettid",       "set_tid_address", "getpgrp", "getsid",
+        "getpgid", "time",    "fork",         "vfork",           "clone",   "clone3",
+        "wait4",   "waitpid", "rt_sigreturn", "sigreturn",       NULL};
+    for (int k = 0; n[k]; k++)
+        if (!strcmp(n[k], name)) return 1;
+    return 0;
+}
+
+/* Calls whose first argument names a process (a positive pid). */
+static int takes_pid(const char *name) {
+    static const char *const n[] = {
+        "wait4",           "waitpid",           "kill",   "tkill",      "tgkill",
+        "setpgid",         "getpgid",           "getsid", "pidfd_open", "prlimit64",
+        "rt_sigqueueinfo", "rt_tgsigqueueinfo", NULL};
     for (int k = 0; n[k]; k++)
         if (!strcmp(n[k], name)) return 1;
     return 0;
@@ -71,6 +85,8 @@ static void render(char *out, size_t outlen, SysAbi abi, uint64_t nr, const uint
                     PUT("\"%s\"", s);
                 else
                     PUT(a[k] ? "P" : "NULL");
+            } else if (k == 0 && takes_pid(d->name) && (int)a[k] > 1) {
+                PUT("PID"); /* another process: its pid differs between runs */
             } else if (strchr("dlumacfCPMteSAFIwkgRXKDNiEn1", ch)) {
                 PUT("%lld", (long long)a[k]); /* integers, flags, fds, sizes */
             } else {

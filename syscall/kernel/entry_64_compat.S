@@ -94,10 +94,14 @@ entry_SYSCALL_compat:
 
 /*
  * sysret32_from_system_call: SYSRETL back to 32-bit code. Usable only when
- * the return is to the standard 32-bit CS/SS with RIP in ECX and RFLAGS in
- * R11, TF and RF clear; otherwise IRETQ.
+ * the host said so in EAX (nothing but the result changed: no signal frame,
+ * no sigreturn; Linux's do_fast_syscall_32 return value) and the return is
+ * to the standard 32-bit CS/SS with RIP in ECX and RFLAGS in R11, TF and RF
+ * clear; otherwise IRETQ.
  */
 sysret32_from_system_call:
+    testl %eax, %eax                        /* the host: SYSRET allowed (do_fast_syscall_32) */
+    jz swapgs_restore_regs_and_return_to_usermode
     cmpq $__USER32_CS, PT_CS(%rsp)
     jne swapgs_restore_regs_and_return_to_usermode
     cmpq $__USER_DS, PT_SS(%rsp)

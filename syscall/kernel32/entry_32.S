@@ -77,7 +77,10 @@ entry_SYSENTER_32:
     movl %esp, %edi
     movl $HC_SYSENTER32, %esi               /* do_SYSENTER_32() */
     vmcall
-    /* SYSEXIT only if it restores exactly what IRET would */
+    /* SYSEXIT only if the host allows it (EAX: no signal frame or
+     * sigreturn rewrote pt_regs) and it restores exactly what IRET would */
+    testl %eax, %eax
+    jz restore_all
     testl $(0x100 | 0x10000 | 0x20000), PT32_FLAGS(%esp) /* TF | RF | VM */
     jnz restore_all
     cmpl $__USER_CS32, PT32_CS(%esp)

@@ -16,16 +16,15 @@
  * FILE` would (exec_image, the ring-0 image, the vDSO). It finishes with
  * exit_group, so every input ends.
  *
- * Isolation: the calls are real. Each input runs in a child process, in
- * user, pid, mount, network, IPC and UTS namespaces made once per harness
- * process, chrooted into an empty scratch directory (its only writable
- * place), with every descriptor but 0-2 closed and a file size limit, so no
- * call can reach the host's processes or files. The calls that would leave
- * that box or break the harness (exec, fork, kill, chroot, mount, reboot,
- * ptrace ...) are replaced by getpid. libFuzzer's coverage counters are
- * copied back from the child through shared memory. A child that dies of a
- * crash signal (or a sanitizer report: exit 1 by default) is the failure;
- * one the guest blocked (read on an empty pipe) is ended after BLOCK_MS. */
+ * Isolation: the calls are real. Each input runs as pid 1 of its own user,
+ * pid, mount, network, IPC and UTS namespaces (made in a child, so the
+ * fuzzer's own process and threads are untouched), chrooted into an empty
+ * scratch directory (its only writable place), with every descriptor but 0-2 closed and a file size
+ * limit, so no call can reach the host's processes or files. The calls that would leave that box or
+ * break the harness (exec, fork, kill, chroot, mount, reboot, ptrace ...) are replaced by getpid.
+ * libFuzzer's coverage counters are copied back from the child through shared memory. A child that
+ * dies of a crash signal (or a sanitizer report: exit 1 by default) is the failure; one the guest
+ * blocked (read on an empty pipe) is ended after BLOCK_MS. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -241,7 +240,6 @@ static void build_elf(uint8_t *f, int m32, const uint8_t *code, size_t code_len,
 static char scratch[64];
 #define PROG "/prog" /* the generated program, in the scratch dir */
 static int run_amd, run_k32;
-static int sandboxed; /* 1: namespaces made; -1: cannot (the harness says why) */
 
 static int write_file(const char *path, const char *s) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -260,16 +258,21 @@ static void scratch_remove(void) {
     if (scratch[0] && getpid() != 1) nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Once per harness process: namespaces, a pid-1 that stays alive (a pid
- * namespace whose init exited refuses new processes), the scratch dir. */
-static void sandbox_once(void) {
-    if (sandboxed) return;
+static void scratch_once(void) {
+    if (scratch[0]) return;
     snprintf(scratch, sizeof scratch, "/tmp/ringside-fuzz-syscalls.XXXXXX");
     if (!mkdtemp(scratch)) {
         perror("syscalls harness: mkdtemp");
         exit(2);
     }
     atexit(scratch_remove);
+}
+
+/* In the input's child (single-threaded, whatever the fuzzer's process
+ * runs): new user, mount, network, IPC, UTS and pid namespaces. The guest
+ * then runs as pid 1 of the new pid namespace in a grandchild, so nothing
+ * it does can name a process outside. 0, or -1 when the host allows none. */
+static int enter_sandbox(void) {
     uid_t uid = getuid();
     gid_t gid = getgid();
     int flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID;
@@ -277,28 +280,12 @@ static void sandbox_once(void) {
         char map[64];
         write_file("/proc/self/setgroups", "deny");
         snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-        if (write_file("/proc/self/uid_map", map) < 0) goto fail;
+        if (write_file("/proc/self/uid_map", map) < 0) return -1;
         snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-        if (write_file("/proc/self/gid_map", map) < 0) goto fail;
-    } else if (geteuid() != 0 || unshare(flags) != 0) {
-        goto fail;
+        if (write_file("/proc/self/gid_map", map) < 0) return -1;
+        return 0;
     }
-    pid_t init = fork();
-    if (init < 0) goto fail;
-    if (init == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        for (;;)
-            pause();
-    }
-    sandboxed = 1;
-    return;
-fail:
-    fprintf(stderr,
-            "syscalls harness: cannot make its namespaces (%s): refusing to run fuzzed system "
-            "calls outside a sandbox\n",
-            strerror(errno));
-    rmdir(scratch);
-    exit(77);
+    return geteuid() == 0 && unshare(flags) == 0 ? 0 : -1;
 }
 
 /* Coverage counters (libFuzzer builds): the child's are copied back. */
@@ -317,10 +304,14 @@ const char *__ubsan_default_options(void) {
 static void tick(int sig) { (void)sig; } /* interrupts a blocking host call (EINTR) */
 
 static uint8_t *cov_shared; /* MAP_SHARED copy of the counters, or NULL */
+/* libFuzzer reads this section as counters of its own after every input
+ * (and clears it before): the child's counters arrive here. */
+extern uint8_t extra_counters[1 << 18];
+uint8_t extra_counters[1 << 18] __attribute__((used, section("__libfuzzer_extra_counters")));
 static size_t cov_len;
 
 static void run_guest(void) {
-    close_range(3, ~0u, 0);
+    close_range(3, ~0u, 0);                /* nothing that leads outside the chroot */
     FILE *quiet = fopen("/dev/null", "w"); /* the "not implemented" reports */
     if (chroot(scratch) != 0 || chdir("/") != 0) _exit(3);
     struct rlimit fs = {1 << 20, 1 << 20};
@@ -356,11 +347,12 @@ static void run_guest(void) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (size < 2) return 0;
-    sandbox_once();
-    int m32 = data[0] & 1, k32 = (data[0] >> 1) & 1, amd = (data[0] >> 2) & 1;
-    size_t ncalls = data[1] % (MAX_CALLS + 1);
-    data += 2, size -= 2;
+    scratch_once();
+    uint8_t head[2] = {size > 0 ? data[0] : 0, size > 1 ? data[1] : 0}; /* short: no calls */
+    int m32 = head[0] & 1, k32 = (head[0] >> 1) & 1, amd = (head[0] >> 2) & 1;
+    size_t ncalls = head[1] % (MAX_CALLS + 1);
+    size_t skip = size < 2 ? size : 2;
+    data += skip, size -= skip;
     if (ncalls > size / CALL_BYTES) ncalls = size / CALL_BYTES;
 
     static uint8_t code[PAGE - CODE_OFF], page[PAGE], elf[3 * PAGE];
@@ -410,7 +402,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         perror("syscalls harness: fork");
         abort();
     }
-    if (pid == 0) run_guest();
+    if (pid == 0) {
+        if (enter_sandbox() < 0) _exit(5);
+        pid_t g = fork();
+        if (g < 0) _exit(3);
+        if (g == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL); /* the parent killed because the guest blocked */
+            run_guest();
+        }
+        int gs = 0;
+        while (waitpid(g, &gs, 0) < 0 && errno == EINTR) {
+        }
+        _exit(WIFEXITED(gs) ? WEXITSTATUS(gs) : 128 + WTERMSIG(gs));
+    }
     int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
     struct pollfd pl = {pfd, POLLIN, 0};
     if (pfd >= 0 && poll(&pl, 1, BLOCK_MS) == 0) kill(pid, SIGKILL); /* the guest blocked */
@@ -420,18 +424,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     /* a crash of ringside (or a sanitizer report, which aborts); a guest
      * killed by SIGPIPE, SIGXFSZ ... or ended because it blocked is not */
-    int crashed = 0;
-    if (WIFSIGNALED(st)) {
-        int sig = WTERMSIG(st);
-        if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
-            sig == SIGTRAP || sig == SIGSYS)
-            crashed = sig;
-    } else if (WIFEXITED(st) && (WEXITSTATUS(st) == 3 || WEXITSTATUS(st) == 4)) {
-        crashed = -WEXITSTATUS(st); /* the harness could not set the guest up */
+    int crashed = 0, sig = 0;
+    if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) sig = WTERMSIG(st);
+    if (WIFEXITED(st) && WEXITSTATUS(st) > 128) sig = WEXITSTATUS(st) - 128;
+    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
+        sig == SIGTRAP || sig == SIGSYS)
+        crashed = sig;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 5) {
+        fprintf(stderr, "syscalls harness: cannot make its namespaces (unprivileged user "
+                        "namespaces disabled and not root): refusing to run fuzzed system calls "
+                        "outside a sandbox\n");
+        exit(77);
     }
-    if (cov_shared)
-        for (size_t k = 0; k < cov_len; k++)
-            __start___sancov_cntrs[k] |= cov_shared[k];
+    if (WIFEXITED(st) && (WEXITSTATUS(st) == 3 || WEXITSTATUS(st) == 4))
+        crashed = -WEXITSTATUS(st); /* the harness could not set the guest up */
+    if (cov_shared)                 /* the child's coverage, as libFuzzer's extra counters */
+        memcpy(extra_counters, cov_shared,
+               cov_len < sizeof extra_counters ? cov_len : sizeof extra_counters);
     if (crashed) {
         fprintf(stderr, "syscalls harness: ringside %s %d on this input\n",
                 crashed > 0 ? "died of signal" : "exited with status",
