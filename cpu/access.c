@@ -53,6 +53,7 @@ static uint8_t *xlate(Cpu *c, uint64_t a, int write) {
         return h;
     }
     if (write && unlikely(c->hooks.mem_write != NULL)) return h; /* every write is seen */
+    if (!write && unlikely(c->hooks.mem_read != NULL)) return h;  /* every read too */
     TlbEnt *e = (write ? c->tlb_w : c->tlb_r) + TLB_IDX(a);
     e->tag = a & PAGE_MASK;
     e->addend = (uintptr_t)h - (a & PAGE_MASK);
@@ -68,6 +69,7 @@ uint64_t cpu_rd_slow(Cpu *c, uint64_t a, unsigned n) {
 void cpu_wr_slow(Cpu *c, uint64_t a, unsigned n, uint64_t v) { cpu_wr_bytes(c, a, &v, n); }
 
 void cpu_rd_bytes(Cpu *c, uint64_t a, void *dst, unsigned n) {
+    if (unlikely(c->hooks.mem_read != NULL)) c->hooks.mem_read(c->hooks.ud, c, a, n);
     uint8_t *d = dst;
     while (n) {
         unsigned off = a & (PAGE_SIZE - 1), k = PAGE_SIZE - off;

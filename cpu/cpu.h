@@ -191,6 +191,10 @@ typedef struct CpuHooks {
      * the history). Setting this keeps writes off the TLB fast path; unset it
      * costs nothing. The write may still fault after the call. */
     void (*mem_write)(void *ud, Cpu *c, uint64_t addr, unsigned len);
+    /* Before each guest data read by an instruction (read and access
+     * watchpoints). Setting this keeps reads off the TLB fast path; unset
+     * it costs nothing. A read-modify-write goes through mem_write. */
+    void (*mem_read)(void *ud, Cpu *c, uint64_t addr, unsigned len);
 } CpuHooks;
 
 /* Why cpu_run returned. */

@@ -80,7 +80,7 @@ void cpu_set_hooks(Cpu *c, const CpuHooks *h) {
     c->hooks = *h;
     int step = h->insn != NULL;
     if (step != c->step_blocks) c->step_blocks = step;
-    cpu_flush_tlb(c); /* the write TLB must not bypass a mem_write hook */
+    cpu_flush_tlb(c); /* the TLB must not bypass a mem_write / mem_read hook */
 }
 
 void cpu_stop_after_insn(Cpu *c) {

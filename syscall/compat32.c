@@ -516,10 +516,10 @@ int64_t c32_set_robust_list(Proc *p, const uint64_t a[6]) {
 
 int64_t c32_get_robust_list(Proc *p, const uint64_t a[6]) {
     int pid = (int)a[0];
-    if (pid && pid != getpid() && pid != syscall(SYS_gettid))
-        return kill(pid, 0) == 0 || errno == EPERM ? -EPERM : -ESRCH;
+    Task *t = pid ? thread_find(p, pid) : p->task; /* any thread of ours */
+    if (!t) return kill(pid, 0) == 0 || errno == EPERM ? -EPERM : -ESRCH;
     if (put_user_u32(p, a[2], ROBUST_HEAD32)) return -EFAULT;
-    return put_user_u32(p, a[1], (uint32_t)p->task->robust_list) ? -EFAULT : 0;
+    return put_user_u32(p, a[1], (uint32_t)t->robust_list) ? -EFAULT : 0;
 }
 
 /* Masks are arrays of 32-bit words: the same bytes as the host's 64-bit

@@ -399,6 +399,11 @@ static int64_t do_exec(Proc *p, int dirfd, uint64_t upath, uint64_t uargv, uint6
         if (!e) e = vec_push(&hv, opt);
         snprintf(opt, sizeof opt, "--trace-fd=%d", tfd);
         if (!e && tfd >= 0) e = vec_push(&hv, opt);
+        /* the guest's address-space limits are ringside's to keep (rlimit.c) */
+        snprintf(opt, sizeof opt, "--rlimits=%llx:%llx:%llx:%llx",
+                 (unsigned long long)p->rlim_as[0], (unsigned long long)p->rlim_as[1],
+                 (unsigned long long)p->rlim_data[0], (unsigned long long)p->rlim_data[1]);
+        if (!e) e = vec_push(&hv, opt);
         if (!e) e = vec_push(&hv, "--");
         for (size_t i = 0; i < nargv.n && !e; i++)
             e = vec_push(&hv, nargv.v[i]);

@@ -271,6 +271,21 @@ int64_t sys_mmap(Proc *p, const uint64_t a[6]) {
             return errno ? -errno : -ENOMEM;
         return (int64_t)addr;
     }
+    if (shared) {
+        /* MAP_SHARED anonymous memory is shmem, shared with fork children:
+         * a host memfd mapped shared, as Linux backs it with a /dev/zero
+         * shmem file (that is the name /proc/self/maps shows) */
+        int mfd = memfd_create("dev/zero", MFD_CLOEXEC);
+        if (mfd < 0) return -ENOMEM;
+        if (ftruncate(mfd, (off_t)len) != 0) {
+            close(mfd);
+            return -ENOMEM;
+        }
+        int mf = MEM_SHARED | ((flags & MAP_POPULATE) ? MEM_POPULATE : 0);
+        int r = mem_map_file(p->mem, addr, len, mem_prot(prot), mfd, 0, mf, "/dev/zero (deleted)");
+        close(mfd);
+        return r < 0 ? (errno ? -errno : -ENOMEM) : (int64_t)addr;
+    }
     if (mem_map(p->mem, addr, len, mem_prot(prot), name)) return -ENOMEM;
     return (int64_t)addr;
 }

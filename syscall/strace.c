@@ -42,6 +42,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "sys_internal.h"
 
@@ -1147,6 +1149,9 @@ static void put_args(Proc *p, const char *fmt, const uint64_t *a, int from, int 
 
 static void flush_line(Proc *p) {
     FILE *f = p->tracef ? p->tracef : stderr;
+    /* a thread other than the main one: named as strace -f names it */
+    int tid = (int)syscall(SYS_gettid);
+    if (tid != getpid()) fprintf(f, "[pid %5d] ", tid);
     fwrite(L.buf, 1, L.len, f);
 }
 

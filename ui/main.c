@@ -80,6 +80,7 @@ static int parse_max_memory(const char *s) {
 /* execve's re-execution of ringside (syscall/exec.c): the program on an open
  * descriptor, the guest's AT_EXECFN, the trace stream inherited (-1: none) */
 static int run_exec_fd = -1, run_trace_fd = -1;
+static const char *run_rlimits; /* "AS_CUR:AS_MAX:DATA_CUR:DATA_MAX" (hex) */
 static const char *run_execfn;
 static const char *cpu_opt; /* the --cpu / RINGSIDE_CPU value last given */
 
@@ -386,6 +387,8 @@ options:;
             run_execfn = a + 9;
         } else if (!strncmp(a, "--trace-fd=", 11)) {
             run_trace_fd = atoi(a + 11);
+        } else if (!strncmp(a, "--rlimits=", 10)) {
+            run_rlimits = a + 10; /* internal: the guest's RLIMIT_AS/DATA across execve */
         } else {
             fprintf(stderr, "ringside: unknown option '%s' (see --help)\n", a);
             return EXIT_USAGE;
@@ -476,6 +479,12 @@ int ui_run(const RunConfig *o) {
     }
     proc_init(p, c, m);
     if (run_max_memory) rlimit_init(p, run_max_memory);
+    unsigned long long lim[4];
+    if (run_rlimits && sscanf(run_rlimits, "%llx:%llx:%llx:%llx", &lim[0], &lim[1], &lim[2],
+                              &lim[3]) == 4) {
+        p->rlim_as[0] = lim[0], p->rlim_as[1] = lim[1];
+        p->rlim_data[0] = lim[2], p->rlim_data[1] = lim[3];
+    }
     p->strace = o->strace;
     p->tracef = tracef;
     p->kernel32 = o->kernel32;

@@ -1,5 +1,6 @@
 # 64-bit: stepi into entry_SYSCALL_64 and back out through SYSRETQ, field by
-# field; kernel symbols; monitor ring/msr; a write watchpoint; the exit code.
+# field; kernel symbols; monitor ring/msr; a write and a read watchpoint; the
+# exit code.
 set pagination off
 source @DIR@/check.py
 target remote :@PORT@
@@ -50,10 +51,19 @@ check_eq("watchpoint stops after the store", reg("pc"), sym("after_store"))
 check_eq("watched value", int(gdb.parse_and_eval("*(long*)&watched")), 0x1234)
 end
 delete
+rwatch *(long *)&loops
+continue
+python
+# Z3: a read of the watched word stops after the reading instruction
+check_eq("read watchpoint stops after the load", reg("pc"), sym("spin"))
+check_eq("the load happened", reg("rcx"), int(gdb.parse_and_eval("*(long*)&loops")))
+end
+delete
 break spin
 continue
 python
-check_eq("loop breakpoint: first pass", reg("rcx"), int(gdb.parse_and_eval("*(long*)&loops")))
+# (the read watchpoint left us at spin already: the first hit is one iteration on)
+check_eq("loop breakpoint: first pass", reg("rcx"), int(gdb.parse_and_eval("*(long*)&loops")) - 1)
 r1 = reg("rcx")
 gdb.execute("continue")
 check_eq("loop breakpoint hit again one iteration later", reg("rcx"), r1 - 1)

@@ -2,6 +2,7 @@
  * as Linux bounds a process's (mmap/brk/mremap fail with ENOMEM), while
  * getrlimit reads back what was set. Modes:
  *   (none)  the program sets the limits itself and probes mmap, brk, mremap
+ *   after-exec  prints the limits (the first mode execs it: they survive execve)
  *   runaway  with whatever RLIMIT_AS it was started under (prlimit --as natively,
  *            ringside --max-memory): a malloc loop ends in ENOMEM, never a crash
  * Amounts are far from the edges, so layout differences of a few pages
@@ -34,6 +35,10 @@ static void limits(void) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "after-exec")) { /* the limits survive execve */
+        limits();
+        return 0;
+    }
     if (argc > 1 && !strcmp(argv[1], "runaway")) {
         limits();
         int n = 0;
@@ -92,5 +97,10 @@ int main(int argc, char **argv) {
     int rr = setrlimit(RLIMIT_DATA, &d);
     printf("setrlimit(DATA, raise max): %s\n", rr == 0 ? "ok" : strerror(errno));
     limits();
-    return 0;
+    struct rlimit as3 = {3072 * MiB, 4096 * MiB};
+    setrlimit(RLIMIT_AS, &as3);
+    fflush(stdout);
+    execl("/proc/self/exe", argv[0], "after-exec", (char *)NULL);
+    perror("execl");
+    return 1;
 }

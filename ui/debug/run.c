@@ -56,12 +56,32 @@ static void on_write(void *ud, Cpu *c, uint64_t addr, unsigned len) {
         }
 }
 
+/* Read and access watchpoints: a read of a watched range stops after the
+ * instruction, as x86 debug registers do. */
+static void on_read(void *ud, Cpu *c, uint64_t addr, unsigned len) {
+    Dbg *d = ud;
+    for (int k = 0; k < d->nwatch; k++)
+        if (d->watch[k].type != DBG_WATCH_WRITE &&
+            overlaps(addr, len, d->watch[k].addr, d->watch[k].len)) {
+            if (!d->watch_hit) d->watch_hit_index = k;
+            d->watch_hit = 1;
+            cpu_stop_after_insn(c);
+        }
+}
+
+static int reads_watched(const Dbg *d) {
+    for (int k = 0; k < d->nwatch; k++)
+        if (d->watch[k].type != DBG_WATCH_WRITE) return 1;
+    return 0;
+}
+
 static void install_hooks(Dbg *d) {
     CpuHooks h = {0};
     h.ud = d;
     h.ring = on_ring;
     if (d->chained.insn || rec_hooked) h.insn = on_insn;
     if (d->nwatch || d->hist) h.mem_write = on_write;
+    if (reads_watched(d)) h.mem_read = on_read;
     cpu_set_hooks(d->c, &h);
 }
 

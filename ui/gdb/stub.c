@@ -270,7 +270,6 @@ static int cmd_Z(Stub *s, const char *a, int insert) {
         dbg_remove_break(&s->d, addr);
         return send_ok(s);
     }
-    if (type != DBG_WATCH_WRITE) return send_empty(s); /* read/access watchpoints: not supported */
     if (kind == 0 || kind > 8) return send_err(s, 22);
     if (insert)
         return dbg_add_watch(&s->d, type, addr, (unsigned)kind) < 0 ? send_err(s, 28) : send_ok(s);

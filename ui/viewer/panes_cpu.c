@@ -28,11 +28,14 @@ static void draw_regs(View *v) {
             snprintf(b, sizeof b, "%s 0x%08x", r32[g], (unsigned)c->gpr[g]);
         int changed = v->have_prev && v->prev_gpr[g] != c->gpr[g];
         if (row + 2 > r->h) continue;
-        draw_text(v, r->x + col * colw, r->y + 1 + row, 0, b, VC_FG, changed ? VC_CHANGED : ~0u);
+        int room = r->w - col * colw; /* clipped to the pane in a narrow window */
+        if (room > 0)
+            draw_text(v, r->x + col * colw, r->y + 1 + row, room, b, VC_FG,
+                      changed ? VC_CHANGED : ~0u);
     }
     snprintf(b, sizeof b, wide ? "rip 0x%016llx" : "eip 0x%08llx", (unsigned long long)c->rip);
     if (half + 2 <= r->h)
-        draw_text(v, r->x, r->y + 1 + half, 0, b, VC_FG,
+        draw_text(v, r->x, r->y + 1 + half, r->w, b, VC_FG,
                   v->have_prev && v->prev_rip != c->rip ? VC_CHANGED : ~0u);
 }
 

@@ -107,7 +107,7 @@ void pane_title(View *v, int pane, const char *title) {
 
 void pane_line(View *v, int pane, int row, const char *s, uint32_t fg, uint32_t bg) {
     const Rect *r = &v->pane[pane];
-    if (row < 0 || row + 1 >= r->h) return;
+    if (row < 0 || row + 1 >= r->h || r->w <= 1) return;
     if (bg != ~0u) draw_fill(v, r->x, r->y + 1 + row, r->w - 1, 1, bg);
     draw_text(v, r->x, r->y + 1 + row, r->w - 1, s, fg, ~0u);
 }
