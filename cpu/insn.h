@@ -211,7 +211,7 @@ static inline void mem_wr128(Cpu *c, uint64_t a, const Xmm *x) {
 }
 
 /* Effective (linear) address of the memory operand. */
-static inline uint64_t insn_ea(Cpu *c, const Insn *i) {
+static inline __attribute__((always_inline)) uint64_t insn_ea(Cpu *c, const Insn *i) {
     uint64_t a = (uint64_t)i->disp + c->gpr[i->base] + (c->gpr[i->index] << i->scale);
     if (likely(i->asz == 8)) return a + c->segbase[i->seg];
     a &= size_mask(i->asz);

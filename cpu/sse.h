@@ -235,6 +235,21 @@ static inline int sse_sel_forms(const DecodeCtx *d, Insn *i, const SseForm *t, s
         return a;                                                                                  \
     }
 
+/* Whole-register byte shifts by a run-time count n <= 16 (PSRLDQ, PSLLDQ,
+ * PALIGNR): PSHUFB with an index vector from a constant table (cpu/sse3.c):
+ * at +16+n, bytes n..15 then zeros; at +16-n, n zeros then bytes 0..15-n. */
+extern const uint8_t sse_byte_shift_idx[48];
+static inline __m128i sse_bytes_shr(__m128i x, unsigned n) {
+    __m128i m = _mm_loadu_si128((const __m128i *)(sse_byte_shift_idx + 16 + n));
+    __asm__("pshufb %1, %0" : "+x"(x) : "x"(m));
+    return x;
+}
+static inline __m128i sse_bytes_shl(__m128i x, unsigned n) {
+    __m128i m = _mm_loadu_si128((const __m128i *)(sse_byte_shift_idx + 16 - n));
+    __asm__("pshufb %1, %0" : "+x"(x) : "x"(m));
+    return x;
+}
+
 /* SSSE3 operations that also have an MMX form (cpu/sse3.c, cpu/mmx.c):
  * name, Zydis mnemonic. Lane-wise ones (the MMX form is the low 64 bits of
  * the 128-bit operation on zero-extended operands) ... */

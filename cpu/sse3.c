@@ -54,12 +54,18 @@ SSE_SSSE3_HORIZ_OPS(X)
 X(pshufb, PSHUFB)
 #undef X
 
-/* PALIGNR: bytes imm8.. of the 32-byte dst:src, zeros past the end. */
+/* PALIGNR: bytes imm8.. of the 32-byte dst:src, zeros past the end. Two
+ * PSHUFB byte shifts (sse.h), no store and reload through a stack buffer,
+ * which stalls store-to-load forwarding. */
+const uint8_t sse_byte_shift_idx[48] = {
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0,    1,    2,    3,    4,    5,    6,    7,    8,    9,    10,   11,   12,   13,   14,   15,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+};
 static inline __m128i palignr(__m128i d, __m128i s, unsigned n) {
-    uint8_t buf[48] = {0};
-    _mm_storeu_si128((__m128i *)buf, s);
-    _mm_storeu_si128((__m128i *)(buf + 16), d);
-    return _mm_loadu_si128((const __m128i *)(buf + (n > 32 ? 32 : n)));
+    if (n >= 32) return _mm_setzero_si128();
+    if (n >= 16) return sse_bytes_shr(d, n - 16);
+    return _mm_or_si128(sse_bytes_shr(s, n), sse_bytes_shl(d, 16 - n));
 }
 static void op_palignr_rr(Cpu *c, const Insn *i) {
     Xmm *d = XMM(c, i->r[0]);

@@ -57,18 +57,14 @@ SHIFT_OPS(X)
 
 /* --- PSLLDQ / PSRLDQ: whole-register byte shifts by imm8 (>15: zero) ------ */
 static void op_pslldq(Cpu *c, const Insn *i) {
-    uint8_t buf[32] = {0};
     unsigned n = i->imm & 0xff;
-    if (n > 16) n = 16;
-    memcpy(buf + 16, XMM(c, i->r[0]), 16);
-    memcpy(XMM(c, i->r[0]), buf + 16 - n, 16);
+    Xmm *d = XMM(c, i->r[0]);
+    xst(d, sse_bytes_shl(xld(d), n > 16 ? 16 : n));
 }
 static void op_psrldq(Cpu *c, const Insn *i) {
-    uint8_t buf[32] = {0};
     unsigned n = i->imm & 0xff;
-    if (n > 16) n = 16;
-    memcpy(buf, XMM(c, i->r[0]), 16);
-    memcpy(XMM(c, i->r[0]), buf + n, 16);
+    Xmm *d = XMM(c, i->r[0]);
+    xst(d, sse_bytes_shr(xld(d), n > 16 ? 16 : n));
 }
 
 static const struct {

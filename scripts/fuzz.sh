@@ -10,12 +10,12 @@
 # fix the bug, and move the file into the corpus as its regression test.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-harnesses=(insn_stream elf_loader syscalls)
+harnesses=(insn_stream elf_loader syscalls gdb_packets)
 # per harness: the longest input, and seed folders beside the corpus (built test programs)
-declare -A max_len=([insn_stream]=4200 [elf_loader]=65536 [syscalls]=6000)
+declare -A max_len=([insn_stream]=4200 [elf_loader]=65536 [syscalls]=6000 [gdb_packets]=8192)
 # the short run's executions per harness when fewer than RUNS (syscalls: one
-# sandboxed child process per input: 7-20 a second)
-declare -A short_cap=([syscalls]=300)
+# sandboxed child process per input: 7-20 a second; gdb_packets likewise, ~10 a second under ASan)
+declare -A short_cap=([syscalls]=300 [gdb_packets]=200)
 # extra libFuzzer options (syscalls: one call is 56 bytes, so inputs should not
 # start tiny and grow slowly)
 declare -A extra=([syscalls]="-len_control=0")

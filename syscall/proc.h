@@ -95,6 +95,11 @@ typedef struct Proc {
     int (*on_signal)(struct Proc *p, int sig, void *ud);
     void *on_signal_ud;
     int debug_stop;
+    /* A debugger (ui/gdb/): runs each guest thread but the main one in
+     * place of kernel_run (syscall/thread.c), on that thread's host thread
+     * with the kernel lock held; returns as kernel_run does. */
+    int (*thread_run)(struct Proc *p, void *ud);
+    void *thread_run_ud;
 
     /* one-time reports of unknown syscalls */
     uint8_t reported_nosys[1024];
@@ -163,7 +168,10 @@ int thread_exit_pending(Proc *p);    /* kernel.c: carry out a thread's exit(); 1
 void thread_exit(Proc *p, int code); /* exit() of one thread of several (task.c) */
 void thread_fork_child(Proc *p);     /* in a fork() child: the caller is the only thread */
 Task *thread_find(Proc *p, int tid); /* the guest thread with that tid, or NULL */
-void thread_group_robust(Proc *p);   /* process exit: every thread's robust list walked */
+/* The live guest threads, the main one first, then the clones oldest first
+ * (at most max into out): how many. */
+int thread_tasks(Proc *p, Task **out, int max);
+void thread_group_robust(Proc *p); /* process exit: every thread's robust list walked */
 
 /* execve re-executes ringside itself (syscall/exec.c): the host path of
  * ringside's binary and the user's options to give the new image

@@ -176,6 +176,20 @@ Task *thread_find(Proc *p, int tid) {
     return NULL;
 }
 
+int thread_tasks(Proc *p, Task **out, int max) {
+    int n = 0;
+    if (!main_gone && n < max) out[n++] = &p->main_task;
+    int first = n;
+    for (Thread *th = threads; th && n < max; th = th->next)
+        if (!th->exit_pending && th->task.tid > 0) out[n++] = &th->task;
+    for (int a = first, b = n - 1; a < b; a++, b--) { /* newest first -> oldest first */
+        Task *t = out[a];
+        out[a] = out[b];
+        out[b] = t;
+    }
+    return n;
+}
+
 /* ---- memory changes while several CPUs exist ------------------------------------------- */
 
 /* Replaces the first CPU's mem_on_change: the CPU to flush now is the one
@@ -345,7 +359,7 @@ static void *thread_start(void *arg) {
         group_exit_here(p);
     }
     if (setjmp(th->exit_jb) == 0) {
-        while (kernel_run(p) != 0) {
+        while ((p->thread_run ? p->thread_run(p, p->thread_run_ud) : kernel_run(p)) != 0) {
         }
         group_exit_here(p); /* exit_group, a fatal signal or fault: the whole process */
     }

@@ -69,6 +69,10 @@ typedef struct Dbg {
      * delivery (Proc.on_signal) and took a new resume command there: the
      * run in progress ends with DBG_STOP_RESUMED after the delivery. */
     int resume_pending;
+    /* Nonzero: the guest's instruction count (Cpu.icount) may not pass
+     * this; a run that reaches it ends the process (SIGKILL), as a bounded
+     * fuzz harness needs. 0: unbounded. */
+    uint64_t max_insns;
 
     struct History *hist; /* NULL: no history (reverse execution refused) */
     DbgEntry entry;       /* the last transition into ring 0 */

@@ -4,6 +4,7 @@
  * watchpoint or the history needs it, so that plain running keeps the
  * TLB fast path), the interrupt poll, and recording into / replaying from
  * the instruction history (history.c). */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,19 @@ static int reads_watched(const Dbg *d) {
     return 0;
 }
 
+/* Every guest thread's CPU (the running one first): the debugger's hooks
+ * and breakpoints are set on all of them, so that a breakpoint or a
+ * watchpoint stops whichever thread reaches it. */
+#define MAX_CPUS 256
+static int all_cpus(Dbg *d, Cpu **out) {
+    Task *t[MAX_CPUS];
+    int n = thread_tasks(d->p, t, MAX_CPUS), k = 0;
+    out[k++] = d->c;
+    for (int j = 0; j < n; j++)
+        if (t[j]->cpu && t[j]->cpu != d->c) out[k++] = t[j]->cpu;
+    return k;
+}
+
 static void install_hooks(Dbg *d) {
     CpuHooks h = {0};
     h.ud = d;
@@ -82,7 +96,14 @@ static void install_hooks(Dbg *d) {
     if (d->chained.insn || rec_hooked) h.insn = on_insn;
     if (d->nwatch || d->hist) h.mem_write = on_write;
     if (reads_watched(d)) h.mem_read = on_read;
-    cpu_set_hooks(d->c, &h);
+    Cpu *cs[MAX_CPUS + 1];
+    for (int k = all_cpus(d, cs) - 1; k >= 0; k--)
+        cpu_set_hooks(cs[k], &h);
+}
+
+/* The thread that holds the kernel lock is the one the debugger drives. */
+static void take_current(Dbg *d) {
+    if (d->p->cpu) d->c = d->p->cpu;
 }
 
 int dbg_init(Dbg *d, Proc *p, uint64_t history_insns) {
@@ -111,6 +132,9 @@ int dbg_add_break(Dbg *d, uint64_t addr) {
         if (d->bp[k] == addr) return 0;
     if (d->nbp >= DBG_MAX_BREAK || cpu_add_breakpoint(d->c, addr) < 0) return -1;
     d->bp[d->nbp++] = addr;
+    Cpu *cs[MAX_CPUS + 1];
+    for (int k = all_cpus(d, cs) - 1; k > 0; k--)
+        cpu_add_breakpoint(cs[k], addr); /* the same list, the same room */
     return 0;
 }
 
@@ -118,7 +142,9 @@ void dbg_remove_break(Dbg *d, uint64_t addr) {
     for (int k = 0; k < d->nbp; k++)
         if (d->bp[k] == addr) {
             d->bp[k] = d->bp[--d->nbp];
-            cpu_remove_breakpoint(d->c, addr);
+            Cpu *cs[MAX_CPUS + 1];
+            for (int j = all_cpus(d, cs) - 1; j >= 0; j--)
+                cpu_remove_breakpoint(cs[j], addr);
             return;
         }
 }
@@ -155,14 +181,25 @@ static int is_break(const Dbg *d, uint64_t pc) {
     return 0;
 }
 
+/* Dbg.max_insns: instructions the guest may still run (~0: unbounded).
+ * At the limit the process is ended (SIGKILL) and 0 returned. */
+static uint64_t budget_left(Dbg *d) {
+    if (!d->max_insns) return ~0ull;
+    if (d->c->icount < d->max_insns) return d->max_insns - d->c->icount;
+    if (!d->p->exited) proc_exit(d->p, SIGKILL);
+    return 0;
+}
+
 /* One live instruction (or one hypercall's worth): 1 when the process ended. */
 static int live_step1(Dbg *d) {
     Cpu *c = d->c;
+    if (!budget_left(d)) return 1;
     if (d->hist) hist_record_before(d->hist, c);
     c->bp_skip = c->rip; /* a breakpoint here is the one we are stepping off */
     recording = stepping = 1;
     int r = kernel_run_budget(d->p, 1);
     recording = stepping = 0;
+    take_current(d); /* this thread again (it may have let go in a blocking call) */
     return r == 0 || d->p->exited;
 }
 
@@ -194,6 +231,7 @@ static int replay_watch_hit(Dbg *d, int forward) {
 
 void dbg_step(Dbg *d, DbgStop *st) {
     memset(st, 0, sizeof *st);
+    take_current(d);
     d->watch_hit = 0;
     if (d->hist && !hist_at_live(d->hist)) {
         int user = d->c->cpl == 3;
@@ -231,6 +269,7 @@ static void run_chunks(Dbg *d, DbgStop *st);
 
 void dbg_continue(Dbg *d, DbgStop *st) {
     memset(st, 0, sizeof *st);
+    take_current(d);
     Cpu *c = d->c;
     d->watch_hit = 0;
     uint64_t n = 0;
@@ -271,7 +310,9 @@ void dbg_continue(Dbg *d, DbgStop *st) {
 static void run_chunks(Dbg *d, DbgStop *st) {
     Cpu *c = d->c;
     for (;;) {
-        int r = kernel_run_budget(d->p, CHUNK);
+        uint64_t left = budget_left(d);
+        int r = left ? kernel_run_budget(d->p, left < CHUNK ? left : CHUNK) : 0;
+        take_current(d);
         if (r == 0 || d->p->exited) {
             st->kind = DBG_STOP_EXITED;
             return;
@@ -344,9 +385,14 @@ void dbg_run_free(Dbg *d) {
         hist_free(d->hist);
         d->hist = NULL;
     }
-    cpu_set_hooks(d->c, &d->chained);
+    take_current(d);
+    Cpu *cs[MAX_CPUS + 1];
+    for (int k = all_cpus(d, cs) - 1; k >= 0; k--)
+        cpu_set_hooks(cs[k], &d->chained);
     d->c->bp_skip = ~0ull;
-    while (!d->p->exited && kernel_run(d->p) != 0) {
+    uint64_t left;
+    while (!d->p->exited && (left = budget_left(d)) != 0 &&
+           kernel_run_budget(d->p, d->max_insns ? left : 0) != 0) {
     }
 }
 

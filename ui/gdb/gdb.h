@@ -33,6 +33,9 @@ typedef struct Rsp {
 /* Listen on "PORT" (127.0.0.1) or "unix:PATH": 0, or -1 with a message. */
 int rsp_listen(Rsp *r, const char *spec);
 int rsp_accept(Rsp *r); /* blocks until gdb connects: 0 / -1 */
+/* No listening socket: serve fd, already connected (taken over, moved to
+ * 1000+ with close-on-exec). */
+void rsp_adopt(Rsp *r, int fd);
 void rsp_close_conn(Rsp *r);
 void rsp_close(Rsp *r);
 /* In a forked child: drop the descriptors without a word to gdb. */
@@ -74,6 +77,11 @@ const char *gdb_kernel_elf_for(const Proc *p, int is32);
 typedef struct Stub GdbStub;
 GdbStub *gdb_open(const char *spec);
 void gdb_close(GdbStub *s); /* without serving (the program could not be loaded) */
+/* Serve one already-connected descriptor (taken over), for a fuzz harness
+ * over a socketpair: no listening socket; when that connection ends the
+ * process is ended (SIGKILL) rather than left waiting. max_insns: as
+ * Dbg.max_insns (0: unbounded). */
+GdbStub *gdb_open_fd(int fd, uint64_t max_insns);
 /* Serve gdb until the program ends or gdb lets it go; returns with the
  * process ended (exit status in p->exit_status) and the stub freed.
  * history: the --history size (0: no reverse execution); is32: a 32-bit

@@ -105,6 +105,17 @@ int rsp_accept(Rsp *r) {
     }
 }
 
+void rsp_adopt(Rsp *r, int fd) {
+    r->listen_fd = -1;
+    r->fd = high_fd(fd);
+    if (r->fd >= 0) fcntl(r->fd, F_SETFD, FD_CLOEXEC);
+    r->owner = (int)getpid();
+    r->noack = 0;
+    r->rx_len = r->rx_pos = 0;
+    r->interrupted = 0;
+    snprintf(r->where, sizeof r->where, "descriptor %d", r->fd);
+}
+
 void rsp_close_conn(Rsp *r) {
     if (r->fd >= 0) close(r->fd);
     r->fd = -1;

@@ -30,6 +30,14 @@ struct Stub {
     char signal_action; /* the resume command gdb gave there: 'c' or 's' */
     int signal_pass;    /* it passed the signal (C/S with a signal) */
     int detached;       /* D there: run free once out of the delivery */
+    int fd_only;        /* gdb_open_fd: one connection, no listening socket */
+    /* threads: each guest thread runs under the debugger on its own host
+     * thread (Proc.thread_run); the one that stops serves gdb while it
+     * holds the kernel lock, so the others stay stopped (all-stop) */
+    Task *gsel;          /* Hg: the thread whose registers g/G/p/P use (NULL: the stopped one) */
+    uint64_t resume_gen; /* counts gdb's resume commands */
+    int free_run;        /* detached: the threads run on without the debugger */
+    uint64_t max_insns;  /* Dbg.max_insns */
 };
 typedef struct Stub Stub;
 
@@ -99,6 +107,32 @@ static int tid_of(Stub *s) {
     return t > 0 ? t : (int)getpid();
 }
 
+static int task_tid(const Task *t) { return t->tid > 0 ? t->tid : (int)getpid(); }
+
+/* A thread id of a packet: 0 or -1 (any / all) give NULL with *any set. */
+static int parse_tid(Stub *s, const char **a, Task **t, int *any) {
+    *t = NULL;
+    *any = 0;
+    if ((*a)[0] == '-' && (*a)[1] == '1') {
+        *a += 2;
+        *any = 1;
+        return 0;
+    }
+    uint64_t v;
+    if (parse_hex(a, &v) < 0) return -1;
+    if (v == 0) {
+        *any = 1;
+        return 0;
+    }
+    if (v > 0x7fffffff) return -1;
+    if (v == (uint64_t)task_tid(s->d.p->task)) { /* the running one (also without threads) */
+        *t = s->d.p->task;
+        return 0;
+    }
+    *t = thread_find(s->d.p, (int)v);
+    return *t ? 0 : -1;
+}
+
 static int send_ok(Stub *s) { return rsp_send_str(&s->r, "OK"); }
 static int send_err(Stub *s, int e) {
     char b[8];
@@ -109,6 +143,7 @@ static int send_empty(Stub *s) { return rsp_send(&s->r, "", 0); }
 
 static int send_stop(Stub *s) {
     char b[256];
+    s->gsel = NULL; /* gdb selects again after a stop */
     const DbgStop *st = &s->last;
     if (st->kind == DBG_STOP_EXITED) {
         int status = s->d.p->exit_status;
@@ -297,11 +332,25 @@ static int resume(Stub *s, char action, const char *addr_arg, int gsig) {
     }
     if (s->last.kind == DBG_STOP_EXITED) return send_stop(s);
     s->hw_at_stop = 0;
+    uint64_t gen = ++s->resume_gen;
+    DbgStop st;
     for (;;) {
         if (action == 's')
-            dbg_step(&s->d, &s->last);
+            dbg_step(&s->d, &st);
         else
-            dbg_continue(&s->d, &s->last);
+            dbg_continue(&s->d, &st);
+        if (s->free_run && !s->d.p->exited) { /* gdb detached while this thread waited */
+            dbg_run_free(&s->d);
+            return -3;
+        }
+        if (gen != s->resume_gen && st.kind == DBG_STOP_STEP) {
+            /* another thread stopped meanwhile and gdb resumed from there:
+             * this thread's step is stale, it runs on under that resume */
+            gen = s->resume_gen;
+            action = 'c';
+            continue;
+        }
+        s->last = st;
         if (s->last.kind != DBG_STOP_RESUMED || !rsp_is_owner(&s->r)) break;
         /* gdb stopped at a signal during that run and resumed from there */
         s->d.resume_pending = 0;
@@ -328,21 +377,43 @@ static int resume(Stub *s, char action, const char *addr_arg, int gsig) {
     return send_stop(s);
 }
 
+/* vCont;ACTION[:TID];...: the leftmost action that applies to the thread
+ * that stopped (the one holding the kernel lock) is carried out; the
+ * other threads run on in all-stop fashion when that thread lets go. A
+ * step of another thread than the stopped one is refused. */
 static int cmd_vcont(Stub *s, const char *a) {
     if (!strcmp(a, "?")) return rsp_send_str(&s->r, "vCont;c;C;s;S");
     if (*a != ';') return send_err(s, 22);
-    a++;
-    char act = *a;
-    if (act == 'C' || act == 'S') {
-        uint64_t sig;
-        const char *p = a + 1;
-        if (parse_hex(&p, &sig) < 0) return send_err(s, 22);
-        act = (char)(act + ('a' - 'A'));
-        return resume(s, act, NULL, (int)(sig & 0xff));
-    } else if (act != 'c' && act != 's') {
-        return send_err(s, 22);
+    char mine = 0;
+    int mine_sig = 0, other_step = 0;
+    while (*a == ';') {
+        a++;
+        char act = *a++;
+        uint64_t sig = 0;
+        if (act == 'C' || act == 'S') {
+            if (parse_hex(&a, &sig) < 0) return send_err(s, 22);
+            act = (char)(act + ('a' - 'A'));
+        } else if (act != 'c' && act != 's') {
+            return send_err(s, 22);
+        }
+        Task *t = NULL;
+        int any = 1;
+        if (*a == ':') {
+            a++;
+            if (parse_tid(s, &a, &t, &any) < 0) return send_err(s, 22);
+        }
+        int applies = any || t == s->d.p->task;
+        if (applies && !mine) {
+            mine = act;
+            mine_sig = (int)(sig & 0xff);
+        } else if (!applies && act == 's') {
+            other_step = 1;
+        }
     }
-    return resume(s, act, NULL, 0);
+    if (*a) return send_err(s, 22);
+    if (!mine) mine = other_step ? 0 : 'c';
+    if (!mine) return send_err(s, 1); /* only the stopped thread can step */
+    return resume(s, mine, NULL, mine_sig);
 }
 
 static int cmd_reverse(Stub *s, char what) {
@@ -370,7 +441,19 @@ static int cmd_xfer(Stub *s, const char *a) {
     if (parse_addr_len(&p, &off, &len) < 0 || *p) return send_err(s, 22);
     char *data;
     size_t dlen;
-    if (gdb_xfer_object(&s->d, &s->regs, object, annex, &data, &dlen) < 0) {
+    if (!strcmp(object, "threads")) {
+        Task *t[256];
+        int n = thread_tasks(s->d.p, t, 256);
+        if (!n) t[n++] = s->d.p->task;
+        size_t cap = 64 + (size_t)n * 64;
+        data = malloc(cap);
+        if (!data) return send_err(s, 12);
+        dlen = (size_t)snprintf(data, cap, "<?xml version=\"1.0\"?>\n<threads>\n");
+        for (int k = 0; k < n; k++)
+            dlen += (size_t)snprintf(data + dlen, cap - dlen, "<thread id=\"%x\" name=\"%s\"/>\n",
+                                     task_tid(t[k]), t[k] == &s->d.p->main_task ? "main" : "");
+        dlen += (size_t)snprintf(data + dlen, cap - dlen, "</threads>\n");
+    } else if (gdb_xfer_object(&s->d, &s->regs, object, annex, &data, &dlen) < 0) {
         if (!strcmp(object, "features") || !strcmp(object, "auxv") ||
             !strcmp(object, "exec-file") || !strcmp(object, "libraries-svr4"))
             return send_err(s, 0);
@@ -433,7 +516,8 @@ static int cmd_q(Stub *s, const char *p) {
         s->swbreak = strstr(p, "swbreak+") != NULL;
         snprintf(b, sizeof b,
                  "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;qXfer:auxv:read+;"
-                 "qXfer:exec-file:read+;qXfer:libraries-svr4:read+;swbreak+;hwbreak+;"
+                 "qXfer:exec-file:read+;qXfer:libraries-svr4:read+;qXfer:threads:read+;swbreak+;"
+                 "hwbreak+;"
                  "vContSupported+%s",
                  GDB_PACKET_MAX, dbg_has_history(&s->d) ? ";ReverseStep+;ReverseContinue+" : "");
         return rsp_send_str(&s->r, b);
@@ -449,7 +533,12 @@ static int cmd_q(Stub *s, const char *p) {
         return rsp_send_str(&s->r, b);
     }
     if (!strcmp(p, "qfThreadInfo")) {
-        snprintf(b, sizeof b, "m%x", tid_of(s));
+        Task *t[256];
+        int n = thread_tasks(s->d.p, t, 256);
+        size_t at = (size_t)snprintf(b, sizeof b, "m%x", tid_of(s));
+        for (int k = 0; k < n && at + 12 < sizeof b; k++)
+            if (t[k] != s->d.p->task)
+                at += (size_t)snprintf(b + at, sizeof b - at, ",%x", task_tid(t[k]));
         return rsp_send_str(&s->r, b);
     }
     if (!strcmp(p, "qsThreadInfo")) return rsp_send_str(&s->r, "l");
@@ -458,8 +547,13 @@ static int cmd_q(Stub *s, const char *p) {
     if (!strncmp(p, "qRcmd,", 6)) return cmd_rcmd(s, p + 6);
     if (!strncmp(p, "QPassSignals:", 13) || !strncmp(p, "QProgramSignals:", 16)) return send_ok(s);
     if (!strncmp(p, "qThreadExtraInfo,", 17)) {
+        const char *a = p + 17;
+        Task *th;
+        int any;
+        if (parse_tid(s, &a, &th, &any) < 0 || *a) return send_err(s, 22);
+        const char *what = !th || th == &s->d.p->main_task ? "main" : "thread";
         char t[64] = "";
-        to_hex(t, (const uint8_t *)"main", 4);
+        to_hex(t, (const uint8_t *)what, strlen(what));
         return rsp_send_str(&s->r, t);
     }
     return send_empty(s);
@@ -486,10 +580,20 @@ static int session(Stub *s) {
         } else {
             switch (*p) {
             case '?': rc = send_stop(s); break;
-            case 'g': rc = len == 1 ? cmd_g(s) : send_err(s, 22); break;
-            case 'G': rc = cmd_G(s, p + 1, len - 1); break;
-            case 'p': rc = cmd_p(s, p + 1); break;
-            case 'P': rc = cmd_P(s, p + 1); break;
+            case 'g':
+            case 'G':
+            case 'p':
+            case 'P': {
+                /* Hg's thread: its CPU, parked at the kernel lock or in a blocking call */
+                Cpu *cur = s->d.c;
+                if (s->gsel && s->gsel->cpu) s->d.c = s->gsel->cpu;
+                rc = *p == 'g'   ? (len == 1 ? cmd_g(s) : send_err(s, 22))
+                     : *p == 'G' ? cmd_G(s, p + 1, len - 1)
+                     : *p == 'p' ? cmd_p(s, p + 1)
+                                 : cmd_P(s, p + 1);
+                s->d.c = cur;
+                break;
+            }
             case 'm': rc = cmd_m(s, p + 1); break;
             case 'M': rc = cmd_M(s, p + 1, len - 1, 0); break;
             case 'X': rc = cmd_M(s, p + 1, len - 1, 1); break;
@@ -514,14 +618,33 @@ static int session(Stub *s) {
                 else
                     rc = send_empty(s);
                 break;
-            case 'H': rc = send_ok(s); break;
-            case 'T': rc = send_ok(s); break; /* the one thread is alive */
+            case 'H': {
+                const char *a = p + 2;
+                Task *t;
+                int any;
+                if (len < 3 || (p[1] != 'g' && p[1] != 'c') || parse_tid(s, &a, &t, &any) < 0 ||
+                    *a) {
+                    rc = send_err(s, 22);
+                    break;
+                }
+                if (p[1] == 'g') s->gsel = t; /* Hc: resumes always start from the stopped one */
+                rc = send_ok(s);
+                break;
+            }
+            case 'T': { /* is that thread alive */
+                const char *a = p + 1;
+                Task *t;
+                int any;
+                rc = parse_tid(s, &a, &t, &any) < 0 || *a || any ? send_err(s, 1) : send_ok(s);
+                break;
+            }
             case 'k':
                 if (!s->d.p->exited) proc_exit(s->d.p, SIGKILL);
                 return 1;
             case 'D':
                 send_ok(s);
                 rsp_close_conn(&s->r);
+                s->free_run = 1;
                 if (s->in_signal)
                     s->detached = 1; /* runs free once out of the signal delivery */
                 else if (!s->d.p->exited)
@@ -569,6 +692,7 @@ GdbStub *gdb_open(const char *spec) {
 static int on_signal(Proc *p, int sig, void *ud) {
     Stub *s = ud;
     if (s->in_signal || !rsp_is_owner(&s->r) || s->r.fd < 0) return sig;
+    s->d.c = p->cpu; /* the thread it is delivered to */
     s->last.kind = DBG_STOP_SIGNAL;
     s->last.sig = sig;
     if (send_stop(s) < 0) return sig;
@@ -590,6 +714,43 @@ static int on_signal(Proc *p, int sig, void *ud) {
     return p->exited ? 0 : sig; /* killed, or gdb went away: as without it */
 }
 
+GdbStub *gdb_open_fd(int fd, uint64_t max_insns) {
+    Stub *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    rsp_adopt(&s->r, fd);
+    s->fd_only = 1;
+    s->max_insns = max_insns;
+    snprintf(s->spec, sizeof s->spec, "fd");
+    return s;
+}
+
+/* Proc.thread_run: a guest thread other than the main one, on its own
+ * host thread. It runs under gdb's last resume (for this thread a
+ * continue); when it stops it reports the stop and serves gdb from here,
+ * holding the kernel lock so that the other threads stay stopped, until
+ * the debugging ends (gdb's next resume runs this thread from inside the
+ * session). Returns as kernel_run does. */
+static int thread_run(Proc *p, void *ud) {
+    Stub *s = ud;
+    if (s->free_run || !rsp_is_owner(&s->r) || s->r.fd < 0 || p->exited)
+        return p->exited ? 0 : kernel_run(p);
+    s->d.c = p->cpu;
+    int rc = resume(s, 'c', NULL, 0);
+    if (rc == -2 || rc == -3) return p->exited ? 0 : kernel_run(p); /* on its own now */
+    for (;;) {
+        int done = rc < 0 ? 0 : session(s);
+        if (done || p->exited) break;
+        /* gdb went away: everything stays stopped until the next one */
+        rsp_close_conn(&s->r);
+        if (s->fd_only || rsp_accept(&s->r) < 0) {
+            if (!p->exited) proc_exit(p, SIGKILL);
+            break;
+        }
+        rc = 0;
+    }
+    return p->exited ? 0 : kernel_run(p);
+}
+
 void gdb_close(Stub *s) {
     if (!s) return;
     rsp_close(&s->r);
@@ -604,19 +765,27 @@ int gdb_serve(Stub *s, Proc *p, uint64_t history, int is32) {
         free(s);
         return -1;
     }
+    s->d.max_insns = s->max_insns;
     s->d.poll = poll_cb;
     s->d.poll_ud = &s->r;
     p->on_signal = on_signal;
     p->on_signal_ud = s;
+    p->thread_run = thread_run;
+    p->thread_run_ud = s;
     gdb_regs_init(&s->regs, p->kernel32 || is32);
     s->last.kind = DBG_STOP_STEP;
     /* the boot code runs first: gdb meets the program at its first instruction */
     while (!p->exited && p->cpu->cpl != 3)
         if (kernel_run_budget(p, 1) == 0) break;
-    fprintf(stderr, "ringside: waiting for gdb on %s (target remote %s)\n", s->r.where,
-            spec[0] == 'u' ? s->r.where : s->r.where + 9);
-    for (;;) {
-        if (rsp_accept(&s->r) < 0) {
+    if (!s->fd_only)
+        fprintf(stderr, "ringside: waiting for gdb on %s (target remote %s)\n", s->r.where,
+                spec[0] == 'u' ? s->r.where : s->r.where + 9);
+    for (int first = 1;; first = 0) {
+        if (s->fd_only && !first) { /* the one connection ended */
+            if (!p->exited) proc_exit(p, SIGKILL);
+            break;
+        }
+        if (!s->fd_only && rsp_accept(&s->r) < 0) {
             fprintf(stderr, "ringside: gdb stub: accept failed; running on\n");
             dbg_run_free(&s->d);
             break;
@@ -624,11 +793,14 @@ int gdb_serve(Stub *s, Proc *p, uint64_t history, int is32) {
         int done = session(s);
         rsp_close_conn(&s->r);
         if (done || p->exited) break;
-        fprintf(stderr, "ringside: gdb disconnected; the program waits for gdb on %s\n",
-                s->r.where);
+        if (!s->fd_only)
+            fprintf(stderr, "ringside: gdb disconnected; the program waits for gdb on %s\n",
+                    s->r.where);
     }
     p->on_signal = NULL;
     p->on_signal_ud = NULL;
+    p->thread_run = NULL;
+    p->thread_run_ud = NULL;
     rsp_close(&s->r);
     dbg_free(&s->d);
     free(s);
