@@ -91,12 +91,15 @@ static int deliver(Proc *p, PtRegs *r, int from_syscall) {
     c->irq = 0; /* the catcher sets it again for anything that arrives from here on */
     SigTask *s = t->sig;
     if (!s || (!s->n && !s->saved_valid)) return 0;
-    int changed = 0, restart_done = !from_syscall;
+    int changed = 0, restart_done = !from_syscall, discarded = 0;
     SigEntry e;
     while (!p->exited && dequeue(t, s, t->sigmask, &e)) {
         int sig = e.sig;
         /* a debugger sees it first and may discard it (0) or pass another */
-        if (p->on_signal && !(sig = p->on_signal(p, sig, p->on_signal_ud))) continue;
+        if (p->on_signal && !(sig = p->on_signal(p, sig, p->on_signal_ud))) {
+            discarded = 1;
+            continue;
+        }
         uint64_t h = p->sigact[sig].handler;
         if (h == (uint64_t)(uintptr_t)SIG_IGN) continue;
         if (h == (uint64_t)(uintptr_t)SIG_DFL) {
@@ -139,6 +142,14 @@ static int deliver(Proc *p, PtRegs *r, int from_syscall) {
         t->sigmask = (oldmask | p->sigact[sig].mask | ((flags & SA_NODEFER_) ? 0 : SIG_BIT(sig))) &
                      ~KERNEL_ONLY;
         sig_sync_host_mask(t);
+        changed = 1;
+    }
+    if (discarded && !restart_done && (int64_t)r->ax == -EINTR && (int64_t)r->orig_ax >= 0) {
+        /* The debugger discarded the signal that interrupted the call and no
+         * handler ran: as under ptrace, the call is restarted (-ERESTARTSYS
+         * and -ERESTARTNOHAND both restart when no handler is invoked). */
+        r->ax = r->orig_ax;
+        r->ip -= 2;
         changed = 1;
     }
     if (s->saved_valid) { /* restore_saved_sigmask: no handler ran */
