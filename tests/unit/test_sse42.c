@@ -72,7 +72,7 @@ static void str_fill(uint8_t *p, int words) {
 /* The needle as a piece of the haystack (so equal-ordered finds it). */
 static void str_overlap(uint8_t *needle, const uint8_t *hay) {
     unsigned from = rng_below(&R, 16), n = 1 + rng_below(&R, 16 - from);
-    memcpy(needle, hay + from, n);
+    memmove(needle, hay + from, n); /* the two may overlap */
     if (n < 16 && rng_below(&R, 2)) needle[n] = 0;
 }
 static uint64_t str_len_reg(void) {
