@@ -20,22 +20,15 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cpu/cpu.h"
@@ -43,6 +36,7 @@
 #include "loader/loader.h"
 #include "syscall/kernel.h"
 #include "syscall/proc.h"
+#include "tests/fuzz/harness/sandbox.h"
 #include "ui/gdb/gdb.h"
 
 enum {
@@ -54,8 +48,7 @@ enum {
     MAX_INSNS = 300000,
 };
 
-static char scratch[64];
-#define PROG "/prog"
+#define PROG "/prog" /* in the chroot: the scratch dir's "prog" */
 static int run_amd, run_hist;
 static const uint8_t *run_data;
 static size_t run_size;
@@ -94,74 +87,6 @@ static void build_elf(uint8_t *f) {
 
 /* --- the sandbox (as syscalls.c) ----------------------------------------- */
 
-static int write_file(const char *path, const char *s) {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = write(fd, s, strlen(s));
-    close(fd);
-    return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
-static int rm_one(const char *path, const struct stat *st, int type, struct FTW *f) {
-    (void)st, (void)f;
-    chmod(path, 0700);
-    return (type == FTW_DP ? rmdir(path) : unlink(path)), 0;
-}
-static void scratch_remove(void) {
-    if (scratch[0] && getpid() != 1) nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void scratch_once(void) {
-    if (scratch[0]) return;
-    snprintf(scratch, sizeof scratch, "/tmp/ringside-fuzz-gdb.XXXXXX");
-    if (!mkdtemp(scratch)) {
-        perror("gdb_packets harness: mkdtemp");
-        exit(2);
-    }
-    atexit(scratch_remove);
-    static uint8_t elf[2 * PAGE];
-    build_elf(elf);
-    char prog[128];
-    snprintf(prog, sizeof prog, "%s%s", scratch, PROG);
-    int fd = open(prog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-    if (fd < 0 || write(fd, elf, sizeof elf) != (ssize_t)sizeof elf) {
-        perror("gdb_packets harness: writing the program");
-        abort();
-    }
-    close(fd);
-}
-
-static int enter_sandbox(void) {
-    uid_t uid = getuid();
-    gid_t gid = getgid();
-    int flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID;
-    if (unshare(CLONE_NEWUSER | flags) == 0) {
-        char map[64];
-        write_file("/proc/self/setgroups", "deny");
-        snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-        if (write_file("/proc/self/uid_map", map) < 0) return -1;
-        snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-        if (write_file("/proc/self/gid_map", map) < 0) return -1;
-        return 0;
-    }
-    return geteuid() == 0 && unshare(flags) == 0 ? 0 : -1;
-}
-
-extern uint8_t __start___sancov_cntrs[] __attribute__((weak));
-extern uint8_t __stop___sancov_cntrs[] __attribute__((weak));
-
-const char *__asan_default_options(void);
-const char *__asan_default_options(void) { return "abort_on_error=1:detect_leaks=0"; }
-const char *__ubsan_default_options(void);
-const char *__ubsan_default_options(void) {
-    return "halt_on_error=1:abort_on_error=1:print_stacktrace=1";
-}
-
-static uint8_t *cov_shared;
-extern uint8_t extra_counters[1 << 18];
-uint8_t extra_counters[1 << 18] __attribute__((used, section("__libfuzzer_extra_counters")));
-static size_t cov_len;
-
 /* gdb's side: whatever the stub sends is read and dropped. */
 static void *drain(void *arg) {
     int fd = *(int *)arg;
@@ -171,17 +96,10 @@ static void *drain(void *arg) {
     return NULL;
 }
 
-static void run_guest(void) {
-    close_range(3, ~0u, 0);
-    FILE *quiet = fopen("/dev/null", "w");
-    int quiet_fd = open("/dev/null", O_WRONLY);
-    if (chroot(scratch) != 0 || chdir("/") != 0) _exit(3);
-    struct rlimit fs = {1 << 20, 1 << 20};
-    setrlimit(RLIMIT_FSIZE, &fs);
-    signal(SIGXFSZ, SIG_IGN);
+static void run_guest(FILE *quiet) {
     signal(SIGPIPE, SIG_IGN);
     /* the stub's and the guest's messages (fd 2) go nowhere */
-    if (quiet_fd >= 0) dup2(quiet_fd, 0), dup2(quiet_fd, 1), dup2(quiet_fd, 2);
+    if (quiet) dup2(fileno(quiet), 0), dup2(fileno(quiet), 1), dup2(fileno(quiet), 2);
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) _exit(3);
     /* the whole input is queued before the stub reads (socket buffers
@@ -214,73 +132,19 @@ static void run_guest(void) {
     kernel_boot(p, li.start, sp, li.is32);
     if (gdb_serve(s, p, run_hist ? 4096 : 0, 0) < 0) _exit(3);
     if (!p->exited) _exit(3); /* gdb_serve returns with the process ended */
-    if (cov_shared) memcpy(cov_shared, __start___sancov_cntrs, cov_len);
-    _exit(0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    scratch_once();
     uint8_t head = size ? data[0] : 0;
     run_amd = head & 1;
     run_hist = (head >> 1) & 1;
     run_data = size ? data + 1 : data;
     run_size = size ? size - 1 : 0;
 
-    cov_len = (size_t)(__stop___sancov_cntrs - __start___sancov_cntrs);
-    if (__start___sancov_cntrs && cov_len && !cov_shared) {
-        cov_shared = mmap(NULL, cov_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        if (cov_shared == MAP_FAILED) abort();
-    }
-    if (cov_shared) memset(cov_shared, 0, cov_len);
-    fflush(stdout), fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("gdb_packets harness: fork");
-        abort();
-    }
-    if (pid == 0) {
-        if (enter_sandbox() < 0) _exit(5);
-        pid_t g = fork();
-        if (g < 0) _exit(3);
-        if (g == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            run_guest();
-        }
-        int gs = 0;
-        while (waitpid(g, &gs, 0) < 0 && errno == EINTR) {
-        }
-        _exit(WIFEXITED(gs) ? WEXITSTATUS(gs) : 128 + WTERMSIG(gs));
-    }
-    int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    struct pollfd pl = {pfd, POLLIN, 0};
-    int hung = pfd >= 0 && poll(&pl, 1, BLOCK_MS) == 0;
-    if (hung) kill(pid, SIGKILL);
-    if (pfd >= 0) close(pfd);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
-    int crashed = 0, sig = 0;
-    if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) sig = WTERMSIG(st);
-    if (WIFEXITED(st) && WEXITSTATUS(st) > 128) sig = WEXITSTATUS(st) - 128;
-    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
-        sig == SIGTRAP || sig == SIGSYS)
-        crashed = sig;
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 5) {
-        fprintf(stderr, "gdb_packets harness: cannot make its namespaces (unprivileged user "
-                        "namespaces disabled and not root): refusing to run a gdb-driven guest "
-                        "outside a sandbox\n");
-        exit(77);
-    }
-    if (WIFEXITED(st) && (WEXITSTATUS(st) == 3 || WEXITSTATUS(st) == 4)) crashed = -WEXITSTATUS(st);
-    if (cov_shared)
-        memcpy(extra_counters, cov_shared,
-               cov_len < sizeof extra_counters ? cov_len : sizeof extra_counters);
-    (void)hung; /* a guest gdb made block in a system call, not a failure */
-    if (crashed) {
-        fprintf(stderr, "gdb_packets harness: ringside %s %d on this input\n",
-                crashed > 0 ? "died of signal" : "exited with status",
-                crashed > 0 ? crashed : -crashed);
-        abort();
-    }
+    /* every input: a guest gdb drove may have rewritten the last one's */
+    static uint8_t elf[2 * PAGE];
+    build_elf(elf);
+    sandbox_write("prog", elf, sizeof elf);
+    sandbox_run("gdb_packets", run_guest, BLOCK_MS);
     return 0;
 }

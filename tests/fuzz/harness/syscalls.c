@@ -30,21 +30,14 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cpu/cpu.h"
@@ -52,6 +45,7 @@
 #include "loader/loader.h"
 #include "syscall/kernel.h"
 #include "syscall/proc.h"
+#include "tests/fuzz/harness/sandbox.h"
 
 enum {
     MAX_CALLS = 32,
@@ -235,88 +229,12 @@ static void build_elf(uint8_t *f, int m32, const uint8_t *code, size_t code_len,
     memcpy(f + 2 * PAGE, data, PAGE);
 }
 
-/* --- the sandbox --------------------------------------------------------- */
-
-static char scratch[64];
-#define PROG "/prog" /* the generated program, in the scratch dir */
+#define PROG "prog" /* the generated program, in the scratch dir ("/prog" in the chroot) */
 static int run_amd, run_k32;
-
-static int write_file(const char *path, const char *s) {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = write(fd, s, strlen(s));
-    close(fd);
-    return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
-static int rm_one(const char *path, const struct stat *st, int type, struct FTW *f) {
-    (void)st, (void)f;
-    chmod(path, 0700); /* the guest may have left it without permissions */
-    return (type == FTW_DP ? rmdir(path) : unlink(path)), 0;
-}
-static void scratch_remove(void) {
-    if (scratch[0] && getpid() != 1) nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void scratch_once(void) {
-    if (scratch[0]) return;
-    snprintf(scratch, sizeof scratch, "/tmp/ringside-fuzz-syscalls.XXXXXX");
-    if (!mkdtemp(scratch)) {
-        perror("syscalls harness: mkdtemp");
-        exit(2);
-    }
-    atexit(scratch_remove);
-}
-
-/* In the input's child (single-threaded, whatever the fuzzer's process
- * runs): new user, mount, network, IPC, UTS and pid namespaces. The guest
- * then runs as pid 1 of the new pid namespace in a grandchild, so nothing
- * it does can name a process outside. 0, or -1 when the host allows none. */
-static int enter_sandbox(void) {
-    uid_t uid = getuid();
-    gid_t gid = getgid();
-    int flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID;
-    if (unshare(CLONE_NEWUSER | flags) == 0) {
-        char map[64];
-        write_file("/proc/self/setgroups", "deny");
-        snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-        if (write_file("/proc/self/uid_map", map) < 0) return -1;
-        snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-        if (write_file("/proc/self/gid_map", map) < 0) return -1;
-        return 0;
-    }
-    return geteuid() == 0 && unshare(flags) == 0 ? 0 : -1;
-}
-
-/* Coverage counters (libFuzzer builds): the child's are copied back. */
-extern uint8_t __start___sancov_cntrs[] __attribute__((weak));
-extern uint8_t __stop___sancov_cntrs[] __attribute__((weak));
-
-/* Sanitizer reports end the child with SIGABRT: a guest's own exit status
- * can then never look like a report. */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void) { return "abort_on_error=1:detect_leaks=0"; }
-const char *__ubsan_default_options(void);
-const char *__ubsan_default_options(void) {
-    return "halt_on_error=1:abort_on_error=1:print_stacktrace=1";
-}
 
 static void tick(int sig) { (void)sig; } /* interrupts a blocking host call (EINTR) */
 
-static uint8_t *cov_shared; /* MAP_SHARED copy of the counters, or NULL */
-/* libFuzzer reads this section as counters of its own after every input
- * (and clears it before): the child's counters arrive here. */
-extern uint8_t extra_counters[1 << 18];
-uint8_t extra_counters[1 << 18] __attribute__((used, section("__libfuzzer_extra_counters")));
-static size_t cov_len;
-
-static void run_guest(void) {
-    close_range(3, ~0u, 0);                /* nothing that leads outside the chroot */
-    FILE *quiet = fopen("/dev/null", "w"); /* the "not implemented" reports */
-    if (chroot(scratch) != 0 || chdir("/") != 0) _exit(3);
-    struct rlimit fs = {1 << 20, 1 << 20};
-    setrlimit(RLIMIT_FSIZE, &fs);
-    signal(SIGXFSZ, SIG_IGN);
+static void run_guest(FILE *quiet) {
     struct sigaction sa = {.sa_handler = tick}; /* no SA_RESTART */
     sigaction(SIGALRM, &sa, NULL);
     struct itimerval it = {{0, 100000}, {0, 100000}};
@@ -329,11 +247,11 @@ static void run_guest(void) {
     proc_init(p, c, m);
     p->kernel32 = run_k32;
     if (p->kernel32 ? kernel32_map(m) < 0 : kernel_map(m) < 0) _exit(3);
-    char *argv[] = {PROG, NULL};
+    char *argv[] = {"/" PROG, NULL};
     char *envp[] = {"A=1", NULL};
     LoadInfo li;
     uint64_t sp = 0;
-    if (exec_image(p, PROG, 1, argv, envp, PROG, &li, &sp) < 0) {
+    if (exec_image(p, "/" PROG, 1, argv, envp, "/" PROG, &li, &sp) < 0) {
         fprintf(stderr, "syscalls harness: the generated ELF was refused: %s\n", li.err);
         _exit(4);
     }
@@ -342,12 +260,9 @@ static void run_guest(void) {
     else
         kernel_boot(p, li.start, sp, li.is32);
     kernel_run_budget(p, MAX_INSNS);
-    if (cov_shared) memcpy(cov_shared, __start___sancov_cntrs, cov_len);
-    _exit(0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    scratch_once();
     uint8_t head[2] = {size > 0 ? data[0] : 0, size > 1 ? data[1] : 0}; /* short: no calls */
     int m32 = head[0] & 1, k32 = (head[0] >> 1) & 1, amd = (head[0] >> 2) & 1;
     size_t ncalls = head[1] % (MAX_CALLS + 1);
@@ -380,72 +295,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     build_elf(elf, m32, code, at, page);
 
-    char prog[128];
-    snprintf(prog, sizeof prog, "%s%s", scratch, PROG);
-    int fd = open(prog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-    if (fd < 0 || write(fd, elf, sizeof elf) != (ssize_t)sizeof elf) {
-        perror("syscalls harness: writing the program");
-        abort();
-    }
-    close(fd);
+    sandbox_write(PROG, elf, sizeof elf);
     run_amd = amd, run_k32 = m32 && k32;
-
-    cov_len = (size_t)(__stop___sancov_cntrs - __start___sancov_cntrs);
-    if (__start___sancov_cntrs && cov_len && !cov_shared) {
-        cov_shared = mmap(NULL, cov_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        if (cov_shared == MAP_FAILED) abort();
-    }
-    if (cov_shared) memset(cov_shared, 0, cov_len);
-    fflush(stdout), fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("syscalls harness: fork");
-        abort();
-    }
-    if (pid == 0) {
-        if (enter_sandbox() < 0) _exit(5);
-        pid_t g = fork();
-        if (g < 0) _exit(3);
-        if (g == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL); /* the parent killed because the guest blocked */
-            run_guest();
-        }
-        int gs = 0;
-        while (waitpid(g, &gs, 0) < 0 && errno == EINTR) {
-        }
-        _exit(WIFEXITED(gs) ? WEXITSTATUS(gs) : 128 + WTERMSIG(gs));
-    }
-    int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    struct pollfd pl = {pfd, POLLIN, 0};
-    if (pfd >= 0 && poll(&pl, 1, BLOCK_MS) == 0) kill(pid, SIGKILL); /* the guest blocked */
-    if (pfd >= 0) close(pfd);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
-    /* a crash of ringside (or a sanitizer report, which aborts); a guest
-     * killed by SIGPIPE, SIGXFSZ ... or ended because it blocked is not */
-    int crashed = 0, sig = 0;
-    if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) sig = WTERMSIG(st);
-    if (WIFEXITED(st) && WEXITSTATUS(st) > 128) sig = WEXITSTATUS(st) - 128;
-    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
-        sig == SIGTRAP || sig == SIGSYS)
-        crashed = sig;
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 5) {
-        fprintf(stderr, "syscalls harness: cannot make its namespaces (unprivileged user "
-                        "namespaces disabled and not root): refusing to run fuzzed system calls "
-                        "outside a sandbox\n");
-        exit(77);
-    }
-    if (WIFEXITED(st) && (WEXITSTATUS(st) == 3 || WEXITSTATUS(st) == 4))
-        crashed = -WEXITSTATUS(st); /* the harness could not set the guest up */
-    if (cov_shared)                 /* the child's coverage, as libFuzzer's extra counters */
-        memcpy(extra_counters, cov_shared,
-               cov_len < sizeof extra_counters ? cov_len : sizeof extra_counters);
-    if (crashed) {
-        fprintf(stderr, "syscalls harness: ringside %s %d on this input\n",
-                crashed > 0 ? "died of signal" : "exited with status",
-                crashed > 0 ? crashed : -crashed);
-        abort();
-    }
+    sandbox_run("syscalls", run_guest, BLOCK_MS);
     return 0;
 }
