@@ -184,12 +184,36 @@ enum { FX_ST = 32, FX_XMM = 160 };
 static void op_fxsave(Cpu *c, const Insn *i) {
     uint64_t a = insn_ea(c, i);
     if (a & 15) GP0(c);
-    uint8_t img[416];
-    memset(img, 0, sizeof img);
+    uint8_t img[512];
+    unsigned nx = c->mode == MODE_64 ? 16 : 8;
+    (void)sse_read_mxcsr(c); /* the host's live sticky flags into c->mxcsr first */
+    cpu_fxsave_image(c, img, i->mnem == ZYDIS_MNEMONIC_FXSAVE64, (int)nx);
+    /* the whole 512-byte area must be writable, though bytes 416-511 are
+     * left untouched (as the hardware does) */
+    cpu_probe_w(c, a, 512);
+    cpu_wr_bytes(c, a, img, FX_XMM + 16 * nx);
+}
+
+static void op_fxrstor(Cpu *c, const Insn *i) {
+    uint64_t a = insn_ea(c, i);
+    if (a & 15) GP0(c);
+    uint8_t img[512];
+    unsigned nx = c->mode == MODE_64 ? 16 : 8;
+    (void)mem_rd8(c, a + 511); /* the whole 512-byte area must be readable */
+    cpu_rd_bytes(c, a, img, FX_XMM + 16 * nx);
+    /* a reserved MXCSR bit is #GP before anything is loaded */
+    if (cpu_fxrstor_image(c, img, i->mnem == ZYDIS_MNEMONIC_FXRSTOR64, (int)nx) < 0) GP0(c);
+    cpu_mxcsr_to_host(c);
+}
+
+/* The FXSAVE image, for FXSAVE/FXRSTOR and the signal frames of the kernel
+ * model (cpu.h). */
+void cpu_fxsave_image(Cpu *c, uint8_t img[512], int fx64, int nxmm) {
+    memset(img, 0, 512);
     memcpy(img + 0, &c->fcw, 2);
     memcpy(img + 2, &c->fsw, 2);
     img[4] = ftw_abridged(c);
-    uint32_t mx = sse_read_mxcsr(c), mask = sse_mxcsr_mask();
+    uint32_t mx = c->mxcsr, mask = sse_mxcsr_mask();
     memcpy(img + 24, &mx, 4);
     memcpy(img + 28, &mask, 4);
     unsigned top = X87_FSW_TOP(c->fsw);
@@ -202,82 +226,6 @@ static void op_fxsave(Cpu *c, const Insn *i) {
      * store them. */
     if (c->vendor == CPU_AMD && !(c->fsw & X87_FSW_ES)) {
         /* the image is zeroed */
-    } else if (i->mnem == ZYDIS_MNEMONIC_FXSAVE64) {
-        memcpy(img + 6, &c->fop, 2);
-        memcpy(img + 8, &c->fip, 8);
-        memcpy(img + 16, &c->fdp, 8);
-    } else {
-        uint32_t ip = (uint32_t)c->fip, dp = (uint32_t)c->fdp;
-        memcpy(img + 6, &c->fop, 2);
-        memcpy(img + 8, &ip, 4);
-        memcpy(img + 12, &c->fcs, 2);
-        memcpy(img + 16, &dp, 4);
-        memcpy(img + 20, &c->fds, 2);
-    }
-    unsigned nx = c->mode == MODE_64 ? 16 : 8;
-    memcpy(img + FX_XMM, c->xmm, 16 * nx);
-    /* the whole 512-byte area must be writable, though bytes 416-511 are
-     * left untouched (as the hardware does) */
-    cpu_probe_w(c, a, 512);
-    cpu_wr_bytes(c, a, img, FX_XMM + 16 * nx);
-}
-
-static void op_fxrstor(Cpu *c, const Insn *i) {
-    uint64_t a = insn_ea(c, i);
-    if (a & 15) GP0(c);
-    uint8_t img[416];
-    unsigned nx = c->mode == MODE_64 ? 16 : 8;
-    (void)mem_rd8(c, a + 511); /* the whole 512-byte area must be readable */
-    cpu_rd_bytes(c, a, img, FX_XMM + 16 * nx);
-    uint32_t mx;
-    memcpy(&mx, img + 24, 4);
-    if (mx & ~sse_mxcsr_mask()) GP0(c);
-    /* Nothing below can fault. */
-    uint16_t cw, sw;
-    memcpy(&cw, img + 0, 2);
-    memcpy(&sw, img + 2, 2);
-    c->fcw = x87_fcw_norm(cw);
-    c->fsw = sw;
-    fsw_fix(c);
-    unsigned top = X87_FSW_TOP(c->fsw);
-    for (unsigned k = 0; k < 8; k++)
-        memcpy(c->st[(top + k) & 7], img + FX_ST + 16 * k, 10);
-    ftw_load_abridged(c, img[4]);
-    memcpy(&c->fop, img + 6, 2);
-    c->fop &= 0x7ff;
-    if (i->mnem == ZYDIS_MNEMONIC_FXRSTOR64) {
-        memcpy(&c->fip, img + 8, 8);
-        memcpy(&c->fdp, img + 16, 8);
-        c->fcs = c->fds = 0; /* the 64-bit image has no selectors */
-    } else {
-        uint32_t ip, dp;
-        memcpy(&ip, img + 8, 4);
-        memcpy(&c->fcs, img + 12, 2);
-        memcpy(&dp, img + 16, 4);
-        memcpy(&c->fds, img + 20, 2);
-        if (x87_fcs_deprecated()) c->fcs = c->fds = 0;
-        c->fip = ip;
-        c->fdp = dp;
-    }
-    memcpy(c->xmm, img + FX_XMM, 16 * nx);
-    c->mxcsr = mx;
-    cpu_mxcsr_to_host(c);
-}
-
-/* The same images for the signal frames of the kernel model (cpu.h). */
-void cpu_fxsave_image(Cpu *c, uint8_t img[512], int fx64, int nxmm) {
-    memset(img, 0, 512);
-    memcpy(img + 0, &c->fcw, 2);
-    memcpy(img + 2, &c->fsw, 2);
-    img[4] = ftw_abridged(c);
-    uint32_t mx = c->mxcsr, mask = sse_mxcsr_mask();
-    memcpy(img + 24, &mx, 4);
-    memcpy(img + 28, &mask, 4);
-    unsigned top = X87_FSW_TOP(c->fsw);
-    for (unsigned k = 0; k < 8; k++)
-        memcpy(img + FX_ST + 16 * k, c->st[(top + k) & 7], 10);
-    if (c->vendor == CPU_AMD && !(c->fsw & X87_FSW_ES)) {
-        /* zeroed, as FXSAVE above */
     } else if (fx64) {
         memcpy(img + 6, &c->fop, 2);
         memcpy(img + 8, &c->fip, 8);
