@@ -24,6 +24,11 @@ int kernel_run(Proc *p);
 /* The same, stopping (1) after at most max_insns retired instructions
  * (0: no limit); a hypercall is serviced before the count is checked. */
 int kernel_run_budget(Proc *p, uint64_t max_insns);
+/* A debugger's interrupt (gdb's Ctrl-C) for guest threads that wait in
+ * blocking host calls: from any host thread, no lock needed. The waits end;
+ * each such call is restarted as under a ptrace stop and the run returns to
+ * the debugger (kernel_run_budget: 1). Returns how many threads it reached. */
+int kernel_debug_kick(void);
 uint64_t kernel_symbol(KernelSym s);
 /* pt_regs as the modelled kernel lays them out at addr (its kernel stack):
  * the size, and writing r there (the i386 frame keeps its segment fields). */

@@ -44,6 +44,7 @@ typedef struct Task {
     uint64_t altstack_sp, altstack_size;
     int altstack_flags;
     struct SigTask *sig; /* signal.c: caught signals awaiting delivery, fault info */
+    int dbg_kicked;      /* its last blocking host call was ended by kernel_debug_kick */
 } Task;
 
 typedef struct Proc {

@@ -90,8 +90,18 @@ static int deliver(Proc *p, PtRegs *r, int from_syscall) {
     Cpu *c = p->cpu;
     c->irq = 0; /* the catcher sets it again for anything that arrives from here on */
     SigTask *s = t->sig;
-    if (!s || (!s->n && !s->saved_valid)) return 0;
-    int changed = 0, restart_done = !from_syscall, discarded = 0;
+    int kicked = t->dbg_kicked; /* a debugger's interrupt ended the call's wait (thread.c) */
+    t->dbg_kicked = 0;
+    if (kicked) p->debug_stop = 1; /* the run goes back to the debugger after this call */
+    if (!s || (!s->n && !s->saved_valid)) {
+        if (kicked && from_syscall && (int64_t)r->ax == -EINTR && (int64_t)r->orig_ax >= 0) {
+            r->ax = r->orig_ax; /* restarted, as after a ptrace stop (see below) */
+            r->ip -= 2;
+            return 1;
+        }
+        return 0;
+    }
+    int changed = 0, restart_done = !from_syscall, discarded = kicked;
     SigEntry e;
     while (!p->exited && dequeue(t, s, t->sigmask, &e)) {
         int sig = e.sig;
@@ -145,9 +155,10 @@ static int deliver(Proc *p, PtRegs *r, int from_syscall) {
         changed = 1;
     }
     if (discarded && !restart_done && (int64_t)r->ax == -EINTR && (int64_t)r->orig_ax >= 0) {
-        /* The debugger discarded the signal that interrupted the call and no
-         * handler ran: as under ptrace, the call is restarted (-ERESTARTSYS
-         * and -ERESTARTNOHAND both restart when no handler is invoked). */
+        /* The debugger discarded the signal that interrupted the call, or its
+         * interrupt did, and no handler ran: as under ptrace, the call is
+         * restarted (-ERESTARTSYS and -ERESTARTNOHAND both restart when no
+         * handler is invoked). */
         r->ax = r->orig_ax;
         r->ip -= 2;
         changed = 1;

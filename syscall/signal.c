@@ -78,6 +78,14 @@ static void catcher(int sig, siginfo_t *si, void *uc) {
     queue_locked(t, sig, si);
 }
 
+/* SIGTRAP is ringside's on the host (HOST_OWNED): one that ringside sends
+ * itself is the debugger's kick (thread.c), there only to end a blocking host
+ * call; one from elsewhere (kill -TRAP) is the guest's. */
+static void trap_catcher(int sig, siginfo_t *si, void *uc) {
+    if (si->si_code == SI_TKILL && si->si_pid == getpid()) return;
+    catcher(sig, si, uc);
+}
+
 void sig_queue(Task *t, int sig, const void *info128) {
     sigset_t old;
     sig_task(t);
@@ -172,6 +180,12 @@ void signal_init(Proc *p) {
         sig_sync_host_action(p, s);
     }
     sig_sync_host_mask(p->task);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = trap_catcher;
+    sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: the kick must end the call */
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGTRAP, &sa, NULL);
 }
 
 /* ---- default actions ---------------------------------------------------------------- */
@@ -475,7 +489,7 @@ static int deliverable_queued(Task *t, uint64_t mask) {
 }
 
 int64_t sys_pause(Proc *p, const uint64_t a[6]) {
-    while (!deliverable_queued(p->task, p->task->sigmask)) {
+    while (!deliverable_queued(p->task, p->task->sigmask) && !p->task->dbg_kicked) {
         Task *t = block_begin(p);
         pause();
         block_end(p, t);
@@ -495,7 +509,7 @@ int64_t sig_suspend(Proc *p, uint64_t mask) {
     sigemptyset(&hs);
     for (int n = 1; n <= PROC_MAX_SIG; n++)
         if ((t->sigmask & ~(HOST_OWNED | KERNEL_ONLY)) & SIG_BIT(n)) sigaddset(&hs, n);
-    while (!deliverable_queued(t, t->sigmask)) {
+    while (!deliverable_queued(t, t->sigmask) && !t->dbg_kicked) {
         Task *bt = block_begin(p);
         sigsuspend(&hs); /* afterwards the host mask is the old mask's mirror again */
         block_end(p, bt);

@@ -142,18 +142,75 @@ void kernel_unlock(Proc *p) {
     pthread_mutex_unlock(&kmu);
 }
 
+/* ---- the debugger's kick ------------------------------------------------------------------
+ * A debugger's interrupt (gdb's Ctrl-C) must also stop a guest whose threads
+ * all wait in blocking host calls, where no instruction runs to notice it.
+ * Each host thread marks its slot while it waits; kernel_debug_kick (called
+ * by the stub's socket watcher, any host thread) sends the waiting ones
+ * SIGTRAP, which ringside owns on the host (signal.c ignores the ones it
+ * sends itself), so the host call ends with EINTR. The thread notes the kick
+ * (Task.dbg_kicked); delivery then restarts the call as a ptrace stop does
+ * and hands the run back to the debugger (sigdeliver.c). */
+#define KICK_SLOTS 256 /* waiting threads beyond this are not kickable */
+typedef struct KickSlot {
+    atomic_int tid; /* 0: free */
+    atomic_int waiting, kicked;
+} KickSlot;
+static KickSlot kick_slots[KICK_SLOTS];
+static _Thread_local KickSlot *my_kick;
+
+static KickSlot *kick_slot(int tid) {
+    if (my_kick && atomic_load(&my_kick->tid) == tid) return my_kick;
+    for (int k = 0; k < KICK_SLOTS; k++) {
+        int free_tid = 0;
+        if (atomic_compare_exchange_strong(&kick_slots[k].tid, &free_tid, tid))
+            return my_kick = &kick_slots[k];
+    }
+    return my_kick = NULL;
+}
+
+static void kick_release(void) {
+    if (my_kick) atomic_store(&my_kick->tid, 0);
+    my_kick = NULL;
+}
+
+int kernel_debug_kick(void) {
+    int n = 0, self = getpid();
+    for (int k = 0; k < KICK_SLOTS; k++) {
+        KickSlot *s = &kick_slots[k];
+        int tid = atomic_load(&s->tid);
+        if (!tid || !atomic_load(&s->waiting)) continue;
+        atomic_store(&s->kicked, 1);
+        if (syscall(SYS_tgkill, self, tid, SIGTRAP) == 0) n++;
+    }
+    return n;
+}
+
 /* Nesting-safe: a blocking helper called from a handler that already let
  * go keeps the lock let go. */
 static _Thread_local int block_depth;
 
 Task *sys_block_begin(Proc *p) {
     Task *t = p->task;
-    if (active && block_depth++ == 0) kernel_unlock(p);
+    if (block_depth++ == 0) {
+        KickSlot *k = kick_slot(t->tid);
+        if (k) {
+            atomic_store(&k->kicked, 0); /* a kick that came too late for the last wait */
+            atomic_store(&k->waiting, 1);
+        }
+        if (active) kernel_unlock(p);
+    }
     return t;
 }
 
 void sys_block_end(Proc *p, Task *t) {
-    if (active && --block_depth == 0) kernel_lock(p, t);
+    if (--block_depth == 0) {
+        if (active) kernel_lock(p, t);
+        if (my_kick) {
+            atomic_store(&my_kick->waiting, 0);
+            if (atomic_exchange(&my_kick->kicked, 0)) t->dbg_kicked = 1;
+        }
+    }
 }
 
 /* The main thread that exited first still counts: the group lives on. */
@@ -203,6 +260,9 @@ static void mem_changed(void *ud, int code_changed) {
 /* A fork() child of a threaded process has only the forking thread
  * (syscall/process.c calls this in the child). */
 void thread_fork_child(Proc *p) {
+    /* the other threads' kick slots went with them */
+    for (int k = 0; k < KICK_SLOTS; k++)
+        if (&kick_slots[k] != my_kick) atomic_store(&kick_slots[k].tid, 0);
     if (!active) return;
     pthread_mutex_init(&kmu, NULL);
     pthread_cond_init(&kcv, NULL);
@@ -363,6 +423,7 @@ static void *thread_start(void *arg) {
         }
         group_exit_here(p); /* exit_group, a fatal signal or fault: the whole process */
     }
+    kick_release();
     return NULL; /* this thread's exit(): thread_exit_pending cleaned up */
 }
 

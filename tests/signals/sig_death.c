@@ -58,6 +58,16 @@ int main(int argc, char **argv) {
         if (pipe(pp) == 0 && close(pp[0]) == 0) (void)!write(pp[1], "x", 1);
     }
     if (!strcmp(m, "trap")) __asm__ volatile("int3");
+    /* SIGTRAP sent by another process: to a handler, and with the default action */
+    if (!strcmp(m, "trap-from-child") || !strcmp(m, "trap-from-child-handler")) {
+        if (m[15]) signal(SIGTRAP, exit_handler);
+        if (fork() == 0) {
+            kill(getppid(), SIGTRAP);
+            _exit(0);
+        }
+        for (;;)
+            pause();
+    }
     puts("still alive");
     return 1;
 }

@@ -330,6 +330,8 @@ static void run_chunks(Dbg *d, DbgStop *st) {
             return;
         }
         if (d->poll && d->poll(d->poll_ud)) {
+            /* kernel-steps off: the debugger only ever sees user mode */
+            if (!d->kernel_steps && c->cpl != 3) finish_kernel(d);
             st->kind = DBG_STOP_INTERRUPT;
             return;
         }

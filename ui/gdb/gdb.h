@@ -8,6 +8,7 @@
 #ifndef RINGSIDE_UI_GDB_H
 #define RINGSIDE_UI_GDB_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,21 @@ typedef struct Rsp {
     size_t last_len;
     int owner; /* the pid that serves gdb: a fork()ed guest child never touches the sockets */
 } Rsp;
+
+/* The socket watcher (watch.c): kicks guest threads blocked in system calls
+ * when gdb sends bytes (Ctrl-C) while the guest runs. Each host thread tells
+ * it what it does: running the guest under gdb, serving gdb, or neither. */
+enum { WATCH_NONE, WATCH_RUNNING, WATCH_SERVING };
+typedef struct Watch {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t th;
+    const int *fd; /* the connection (Rsp.fd) */
+    int running, serving, quit, started, owner;
+} Watch;
+void watch_init(Watch *w, const int *fd);
+int watch_state(Watch *w, int state); /* this host thread's new state: the previous one */
+void watch_stop(Watch *w);
 
 /* Listen on "PORT" (127.0.0.1) or "unix:PATH": 0, or -1 with a message. */
 int rsp_listen(Rsp *r, const char *spec);

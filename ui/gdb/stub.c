@@ -16,6 +16,7 @@
 
 struct Stub {
     Rsp r;
+    Watch w; /* Ctrl-C while the guest blocks in a system call (watch.c) */
     Dbg d;
     GdbRegs regs;
     DbgStop last;
@@ -335,10 +336,12 @@ static int resume(Stub *s, char action, const char *addr_arg, int gsig) {
     uint64_t gen = ++s->resume_gen;
     DbgStop st;
     for (;;) {
+        int was = watch_state(&s->w, WATCH_RUNNING);
         if (action == 's')
             dbg_step(&s->d, &st);
         else
             dbg_continue(&s->d, &st);
+        watch_state(&s->w, was);
         if (s->free_run && !s->d.p->exited) { /* gdb detached while this thread waited */
             dbg_run_free(&s->d);
             return -3;
@@ -559,9 +562,18 @@ static int cmd_q(Stub *s, const char *p) {
     return send_empty(s);
 }
 
+static int session_loop(Stub *s);
+
 /* One session on a connection: 1 when the debugging is over (killed,
  * detached, or the program ended and gdb left), 0 when gdb went away. */
 static int session(Stub *s) {
+    int was = watch_state(&s->w, WATCH_SERVING);
+    int rc = session_loop(s);
+    watch_state(&s->w, was);
+    return rc;
+}
+
+static int session_loop(Stub *s) {
     for (;;) {
         int k = rsp_recv(&s->r);
         if (k < 0) return s->d.p->exited ? 1 : 0;
@@ -681,6 +693,7 @@ GdbStub *gdb_open(const char *spec) {
         free(s);
         return NULL;
     }
+    watch_init(&s->w, &s->r.fd);
     snprintf(s->spec, sizeof s->spec, "%s", spec);
     return s;
 }
@@ -718,6 +731,7 @@ GdbStub *gdb_open_fd(int fd, uint64_t max_insns) {
     Stub *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     rsp_adopt(&s->r, fd);
+    watch_init(&s->w, &s->r.fd);
     s->fd_only = 1;
     s->max_insns = max_insns;
     snprintf(s->spec, sizeof s->spec, "fd");
@@ -753,6 +767,7 @@ static int thread_run(Proc *p, void *ud) {
 
 void gdb_close(Stub *s) {
     if (!s) return;
+    watch_stop(&s->w);
     rsp_close(&s->r);
     free(s);
 }
@@ -801,6 +816,7 @@ int gdb_serve(Stub *s, Proc *p, uint64_t history, int is32) {
     p->on_signal_ud = NULL;
     p->thread_run = NULL;
     p->thread_run_ud = NULL;
+    watch_stop(&s->w);
     rsp_close(&s->r);
     dbg_free(&s->d);
     free(s);
