@@ -175,10 +175,11 @@ static void usage(FILE *f) {
         "  --view                open the SDL2 viewer: registers, flags, segments, MSRs,\n"
         "                        disassembly, stack, memory and history panes; keys s n c\n"
         "                        r, Left/Right through the history, ? help  [RINGSIDE_VIEW=1]\n"
-        "                        (default: off)\n"
+        "                        (default: off); with --gdb both drive the same CPU\n"
         "  --view-keys=KEYS      with --view: press KEYS (e.g. \"ssr<Left>q\") instead of\n"
         "                        reading the keyboard; the program runs on after them\n"
         "  --view-shot=FILE.png  with --view-keys: write the window as PNG when KEYS end\n"
+        "                        (with --gdb: when the gdb session ends)\n"
         "  --help                this text\n"
         "  --version             version\n"
         "\n"
@@ -399,12 +400,13 @@ options:;
         fprintf(stderr, "ringside: --view-keys and --view-shot need --view\n");
         return EXIT_USAGE;
     }
-    if (run_view_shot && !run_view_keys) {
+    if (run_view_shot && !run_view_keys && !run_gdb) {
         fprintf(stderr, "ringside: --view-shot needs --view-keys (it is written when they end)\n");
         return EXIT_USAGE;
     }
-    if (run_view && run_gdb) {
-        fprintf(stderr, "ringside: --view with --gdb is not supported yet (use one of them)\n");
+    if (run_view_keys && run_gdb) {
+        fprintf(stderr, "ringside: --view-keys with --gdb: press keys from gdb with `monitor "
+                        "view-keys KEYS`\n");
         return EXIT_USAGE;
     }
     if (k >= argc) {
@@ -529,7 +531,22 @@ int ui_run(const RunConfig *o) {
         kernel32_boot(p, li.start, sp);
     else
         kernel_boot(p, li.start, sp, li.is32);
-    if (run_view) {
+    if (run_view && gdb) {
+#ifdef RINGSIDE_HAVE_VIEWER
+        /* both drive the same CPU: the stub serves gdb, the window is its companion */
+        ViewOpts vo = {NULL, run_view_shot, run_history, li.is32, li.load_bias};
+        GdbCompanion comp;
+        void *view = viewer_gdb_open(p, &vo, &comp);
+        if (!view) return EXIT_USAGE;
+        gdb_set_companion(gdb, &comp);
+        int grc = gdb_serve(gdb, p, run_history, li.is32);
+        if (viewer_gdb_close(view) < 0 || grc < 0) return EXIT_USAGE;
+#else
+        fprintf(stderr, "ringside: --view: this ringside was built without the viewer (SDL2 and "
+                        "SDL2_ttf were not found at build time)\n");
+        return EXIT_USAGE;
+#endif
+    } else if (run_view) {
 #ifdef RINGSIDE_HAVE_VIEWER
         ViewOpts vo = {run_view_keys, run_view_shot, run_history, li.is32, li.load_bias};
         if (viewer_run(p, &vo) < 0) return EXIT_USAGE;

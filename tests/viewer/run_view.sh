@@ -217,7 +217,8 @@ quit)
     ;;
 usage)
     build v64 view64.S
-    for a in "--view --view-shot=$tmp/x.png" "--view --view-keys=s<Nope>" "--view-keys=s"; do
+    for a in "--view --view-shot=$tmp/x.png" "--view --view-keys=s<Nope>" "--view-keys=s" \
+        "--gdb=0 --view --view-keys=s"; do
         # shellcheck disable=SC2086
         "$rs" $a "$tmp/v64" >"$tmp/out" 2>"$tmp/err"
         st=$?
@@ -235,6 +236,56 @@ usage)
     grep -q "cannot open a display\|no monospace font" "$tmp/err" && { cat "$tmp/err"; exit 77; }
     same_as_native v64
     has mode "CPL 3"
+    ;;
+gdb64)
+    # --view with --gdb: gdb steps into the kernel and the window follows;
+    # `monitor view-keys` drives the same CPU from the viewer (r: back to
+    # user mode), gdb sees where it went; the final shot shows the end.
+    command -v gdb >/dev/null 2>&1 || { echo "skipped: no gdb"; exit 77; }
+    build v64 view64.S
+    "$rs" --gdb=0 --view --view-shot="$tmp/final.png" "$tmp/v64" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    port=
+    for i in $(seq 1 200); do
+        port=$(sed -n 's/^ringside: waiting for gdb on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/err" | head -1)
+        [ -n "$port" ] && break
+        grep -q "cannot open a display\|no monospace font" "$tmp/err" && { cat "$tmp/err"; exit 77; }
+        sleep 0.05
+    done
+    [ -n "$port" ] || { echo "FAIL: no gdb port"; cat "$tmp/err"; kill $pid; exit 1; }
+    # the address after the first syscall, from the program's own code
+    after=$(objdump -d "$tmp/v64" | awk '/syscall/ { getline; sub(":", "", $1); print $1; exit }')
+    cat >"$tmp/s.gdb" <<EOS
+set pagination off
+target remote :$port
+stepi 2
+monitor view-shot $tmp/a.png
+stepi 5
+monitor view-shot $tmp/b.png
+monitor view-keys r
+maintenance flush register-cache
+printf "pc-after %lx\\n", \$pc
+monitor view-shot $tmp/c.png
+continue
+EOS
+    timeout 60 gdb -nx -batch -x "$tmp/s.gdb" "$tmp/v64" >"$tmp/gdb.out" 2>&1
+    wait $pid
+    st=$?
+    cat "$tmp/gdb.out"
+    same_as_native v64
+    grep -q "pc-after $after\$" "$tmp/gdb.out" || { echo "FAIL: gdb does not see the viewer's run to user mode (want pc $after)"; fail=1; }
+    cp "$tmp/a.png" "$tmp/shot.png" || fail=1
+    has mode "CPL 3"
+    has regs "rbx 0x0000000000002222" --bg changed
+    has status "stopped by gdb" --bg statusbg
+    cp "$tmp/b.png" "$tmp/shot.png" || fail=1
+    has mode "CPL 0"
+    has status "ring 0, entry_SYSCALL_64" --bg statusbg
+    has disasm "entry_SYSCALL_64"
+    cp "$tmp/c.png" "$tmp/shot.png" || fail=1
+    has mode "CPL 3"
+    cp "$tmp/final.png" "$tmp/shot.png" || fail=1
+    has status "program exited with status 0" --bg statusbg
     ;;
 *)
     echo "unknown case $case"

@@ -29,7 +29,13 @@ typedef struct Rsp {
     char *last_sent;
     size_t last_len;
     int owner; /* the pid that serves gdb: a fork()ed guest child never touches the sockets */
+    /* Called every RSP_IDLE_MS while waiting for gdb (a connection or the
+     * next byte), when set: a companion front end's events. Nonzero: stop
+     * waiting (rsp_accept -2, rsp_recv -1). */
+    int (*idle)(void *ud);
+    void *idle_ud;
 } Rsp;
+#define RSP_IDLE_MS 30
 
 /* The socket watcher (watch.c): kicks guest threads blocked in system calls
  * when gdb sends bytes (Ctrl-C) while the guest runs. Each host thread tells
@@ -48,7 +54,7 @@ void watch_stop(Watch *w);
 
 /* Listen on "PORT" (127.0.0.1) or "unix:PATH": 0, or -1 with a message. */
 int rsp_listen(Rsp *r, const char *spec);
-int rsp_accept(Rsp *r); /* blocks until gdb connects: 0 / -1 */
+int rsp_accept(Rsp *r); /* waits until gdb connects: 0 / -1; -2: Rsp.idle asked to stop */
 /* No listening socket: serve fd, already connected (taken over, moved to
  * 1000+ with close-on-exec). */
 void rsp_adopt(Rsp *r, int fd);
@@ -98,6 +104,25 @@ void gdb_close(GdbStub *s); /* without serving (the program could not be loaded)
  * process is ended (SIGKILL) rather than left waiting. max_insns: as
  * Dbg.max_insns (0: unbounded). */
 GdbStub *gdb_open_fd(int fd, uint64_t max_insns);
+/* A second front end on the stub's debug core (the viewer, --view with
+ * --gdb): both drive the same CPU. The stub calls it from the host thread
+ * that serves gdb; it must not run anything but on `may_drive`. */
+typedef struct GdbCompanion {
+    void *ud;
+    void (*start)(void *ud, Dbg *d); /* the core is set up (before the first connection) */
+    /* Events. running 0: the stub waits for gdb (every RSP_IDLE_MS); with
+     * may_drive the companion may run the core itself (gdb is not inside a
+     * signal delivery); nonzero: stop waiting (the program was killed).
+     * running 1: the program runs; nonzero stops it (reported as SIGINT). */
+    int (*poll)(void *ud, int running, int may_drive);
+    void (*resumed)(void *ud); /* gdb resumes the program */
+    void (*stopped)(void *ud); /* ... and it stopped again */
+    /* `monitor view...`: a malloc'ed reply, or NULL when not its command
+     * (may_drive as for poll) */
+    char *(*monitor)(void *ud, const char *cmd, int may_drive);
+} GdbCompanion;
+void gdb_set_companion(GdbStub *s, const GdbCompanion *c);
+
 /* Serve gdb until the program ends or gdb lets it go; returns with the
  * process ended (exit status in p->exit_status) and the stub freed.
  * history: the --history size (0: no reverse execution); is32: a 32-bit

@@ -88,8 +88,23 @@ void rsp_abandon(Rsp *r) {
     r->unix_path[0] = 0;
 }
 
+/* Wait until fd is readable (1), the idle hook asks to give up (0) or
+ * poll fails (-1). Without a hook: block. */
+static int wait_readable(Rsp *r, int fd) {
+    if (!r->idle) return 1;
+    for (;;) {
+        struct pollfd pf = {fd, POLLIN, 0};
+        int k = poll(&pf, 1, RSP_IDLE_MS);
+        if (k > 0) return 1;
+        if (k < 0 && errno != EINTR) return -1;
+        if (r->idle(r->idle_ud)) return 0;
+    }
+}
+
 int rsp_accept(Rsp *r) {
     for (;;) {
+        int w = wait_readable(r, r->listen_fd);
+        if (w <= 0) return w < 0 ? -1 : -2;
         int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR) continue;
@@ -135,6 +150,7 @@ void rsp_close(Rsp *r) {
 static int get_byte(Rsp *r) {
     if (r->rx_pos == r->rx_len) {
         if (r->fd < 0 || !rsp_is_owner(r)) return -1;
+        if (wait_readable(r, r->fd) <= 0) return -1;
         ssize_t k;
         do
             k = read(r->fd, r->rx, sizeof r->rx);

@@ -16,7 +16,9 @@
 
 struct Stub {
     Rsp r;
-    Watch w; /* Ctrl-C while the guest blocks in a system call (watch.c) */
+    GdbCompanion comp; /* --view with --gdb: the viewer (comp.poll NULL: none) */
+    int comp_tid;      /* the host thread that may call it (SDL's) */
+    Watch w;           /* Ctrl-C while the guest blocks in a system call (watch.c) */
     Dbg d;
     GdbRegs regs;
     DbgStop last;
@@ -313,7 +315,25 @@ static int cmd_Z(Stub *s, const char *a, int insert) {
     return send_ok(s);
 }
 
-static int poll_cb(void *ud) { return rsp_poll_interrupt(ud); }
+static int comp_here(const Stub *s) {
+    return s->comp.poll && rsp_is_owner(&s->r) && (int)gettid() == s->comp_tid;
+}
+
+static int poll_cb(void *ud) {
+    Stub *s = ud;
+    int stop = rsp_poll_interrupt(&s->r);
+    if (comp_here(s) && s->comp.poll(s->comp.ud, 1, 0)) stop = 1;
+    return stop;
+}
+
+/* Rsp.idle: waiting for gdb, the companion's events */
+static int idle_cb(void *ud) {
+    Stub *s = ud;
+    if (!comp_here(s)) return 0;
+    return s->comp.poll(s->comp.ud, 0, !s->in_signal) || s->d.p->exited;
+}
+
+void gdb_set_companion(Stub *s, const GdbCompanion *c) { s->comp = *c; }
 
 /* action: 'c' or 's'; gsig: the gdb signal of C/S (0: none). Stopped at a
  * signal (in_signal), a resume only records what to do and ends the nested
@@ -337,10 +357,12 @@ static int resume(Stub *s, char action, const char *addr_arg, int gsig) {
     DbgStop st;
     for (;;) {
         int was = watch_state(&s->w, WATCH_RUNNING);
+        if (comp_here(s) && s->comp.resumed) s->comp.resumed(s->comp.ud);
         if (action == 's')
             dbg_step(&s->d, &st);
         else
             dbg_continue(&s->d, &st);
+        if (comp_here(s) && s->comp.stopped) s->comp.stopped(s->comp.ud);
         watch_state(&s->w, was);
         if (s->free_run && !s->d.p->exited) { /* gdb detached while this thread waited */
             dbg_run_free(&s->d);
@@ -493,7 +515,9 @@ static int cmd_rcmd(Stub *s, const char *hex) {
         return send_err(s, 22);
     }
     cmd[n / 2] = 0;
-    char *text = gdb_monitor(&s->d, cmd);
+    char *text =
+        s->comp.monitor && comp_here(s) ? s->comp.monitor(s->comp.ud, cmd, !s->in_signal) : NULL;
+    if (!text) text = gdb_monitor(&s->d, cmd);
     free(cmd);
     if (!text) return send_err(s, 12);
     /* the output as one or more O packets, then OK */
@@ -782,7 +806,12 @@ int gdb_serve(Stub *s, Proc *p, uint64_t history, int is32) {
     }
     s->d.max_insns = s->max_insns;
     s->d.poll = poll_cb;
-    s->d.poll_ud = &s->r;
+    s->d.poll_ud = s;
+    if (s->comp.poll) {
+        s->comp_tid = (int)gettid();
+        s->r.idle = idle_cb;
+        s->r.idle_ud = s;
+    }
     p->on_signal = on_signal;
     p->on_signal_ud = s;
     p->thread_run = thread_run;
@@ -792,6 +821,7 @@ int gdb_serve(Stub *s, Proc *p, uint64_t history, int is32) {
     /* the boot code runs first: gdb meets the program at its first instruction */
     while (!p->exited && p->cpu->cpl != 3)
         if (kernel_run_budget(p, 1) == 0) break;
+    if (s->comp.start) s->comp.start(s->comp.ud, &s->d);
     if (!s->fd_only)
         fprintf(stderr, "ringside: waiting for gdb on %s (target remote %s)\n", s->r.where,
                 spec[0] == 'u' ? s->r.where : s->r.where + 9);
@@ -800,7 +830,9 @@ int gdb_serve(Stub *s, Proc *p, uint64_t history, int is32) {
             if (!p->exited) proc_exit(p, SIGKILL);
             break;
         }
-        if (!s->fd_only && rsp_accept(&s->r) < 0) {
+        int acc = s->fd_only ? 0 : rsp_accept(&s->r);
+        if (acc == -2) break; /* the companion ended the program (or saw it end) */
+        if (acc < 0) {
             fprintf(stderr, "ringside: gdb stub: accept failed; running on\n");
             dbg_run_free(&s->d);
             break;

@@ -13,7 +13,7 @@
 #include "viewer.h"
 
 void view_mark(View *v) {
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     memcpy(v->prev_gpr, c->gpr, sizeof v->prev_gpr);
     v->prev_rip = c->rip;
     v->prev_rflags = cpu_get_rflags(c);
@@ -26,7 +26,7 @@ static void stopped(View *v, const DbgStop *st, const char *what) {
     switch (st->kind) {
     case DBG_STOP_STEP: snprintf(v->msg, sizeof v->msg, "%s", what); break;
     case DBG_STOP_BREAK:
-        snprintf(v->msg, sizeof v->msg, "breakpoint at 0x%llx", (unsigned long long)v->d.c->rip);
+        snprintf(v->msg, sizeof v->msg, "breakpoint at 0x%llx", (unsigned long long)v->dbg->c->rip);
         break;
     case DBG_STOP_WATCH: snprintf(v->msg, sizeof v->msg, "watchpoint"); break;
     case DBG_STOP_INTERRUPT: snprintf(v->msg, sizeof v->msg, "interrupted"); break;
@@ -47,38 +47,38 @@ static void stopped(View *v, const DbgStop *st, const char *what) {
 /* n / F8: a call runs to its return address; an instruction that enters
  * the kernel (syscall, sysenter, int) runs the whole kernel path. */
 static void step_over(View *v, DbgStop *st) {
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     char text[128] = "";
     int len = 0;
     cpu_disasm(c, c->rip, text, sizeof text, NULL, &len);
     if (!strncmp(text, "syscall", 7) || !strncmp(text, "sysenter", 8) || !strncmp(text, "int", 3)) {
-        v->d.kernel_steps = 0;
-        dbg_step(&v->d, st);
-        v->d.kernel_steps = 1;
+        v->dbg->kernel_steps = 0;
+        dbg_step(v->dbg, st);
+        v->dbg->kernel_steps = 1;
         return;
     }
     if (!strncmp(text, "call", 4) && len > 0) {
         uint64_t ret = c->rip + (uint64_t)len;
         int had = 0;
-        for (int k = 0; k < v->d.nbp; k++)
-            had |= v->d.bp[k] == ret;
-        if (!had && dbg_add_break(&v->d, ret) < 0) {
-            dbg_step(&v->d, st);
+        for (int k = 0; k < v->dbg->nbp; k++)
+            had |= v->dbg->bp[k] == ret;
+        if (!had && dbg_add_break(v->dbg, ret) < 0) {
+            dbg_step(v->dbg, st);
             return;
         }
         v->running = 1;
-        dbg_continue(&v->d, st);
+        dbg_continue(v->dbg, st);
         v->running = 0;
-        if (!had) dbg_remove_break(&v->d, ret);
+        if (!had) dbg_remove_break(v->dbg, ret);
         if (st->kind == DBG_STOP_BREAK && c->rip == ret && !had) st->kind = DBG_STOP_STEP;
         return;
     }
-    dbg_step(&v->d, st);
+    dbg_step(v->dbg, st);
 }
 
 static int at_break(View *v) {
-    for (int k = 0; k < v->d.nbp; k++)
-        if (v->d.bp[k] == v->d.c->rip) return 1;
+    for (int k = 0; k < v->dbg->nbp; k++)
+        if (v->dbg->bp[k] == v->dbg->c->rip) return 1;
     return 0;
 }
 
@@ -86,8 +86,8 @@ static int at_break(View *v) {
  * breakpoint or the present (another c then runs on live). */
 static void replay_to_break(View *v, DbgStop *st) {
     do {
-        dbg_step(&v->d, st);
-    } while (st->kind == DBG_STOP_STEP && !hist_at_live(v->d.hist) && !at_break(v));
+        dbg_step(v->dbg, st);
+    } while (st->kind == DBG_STOP_STEP && !hist_at_live(v->dbg->hist) && !at_break(v));
     if (st->kind == DBG_STOP_STEP && at_break(v))
         stopped(v, &(DbgStop){.kind = DBG_STOP_BREAK}, "");
     else if (st->kind == DBG_STOP_STEP)
@@ -100,7 +100,7 @@ static void replay_to_break(View *v, DbgStop *st) {
 static void select_line(View *v, int dir) {
     int at = -1;
     for (int k = 0; k < v->dis_rows; k++)
-        if (v->dis_addr[k] == (v->sel_addr ? v->sel_addr : v->d.c->rip)) at = k;
+        if (v->dis_addr[k] == (v->sel_addr ? v->sel_addr : v->dbg->c->rip)) at = k;
     if (at < 0) return;
     at += dir;
     if (at >= 0 && at < v->dis_rows) v->sel_addr = v->dis_addr[at];
@@ -111,9 +111,9 @@ static void travel(View *v, int64_t rel) {
     DbgStop st = {0};
     view_mark(v);
     for (; rel < 0 && st.kind != DBG_STOP_NO_HISTORY; rel++)
-        if (dbg_reverse_step(&v->d, &st) < 0) return;
-    for (; rel > 0 && !hist_at_live(v->d.hist); rel--)
-        dbg_step(&v->d, &st);
+        if (dbg_reverse_step(v->dbg, &st) < 0) return;
+    for (; rel > 0 && !hist_at_live(v->dbg->hist); rel--)
+        dbg_step(v->dbg, &st);
     stopped(v, &st, "travelled");
 }
 
@@ -123,7 +123,7 @@ void view_click(View *v, int x, int y) {
     if (cx >= d->x && cx < d->x + d->w && cy > d->y && cy - d->y - 1 < v->dis_rows) {
         v->sel_addr = v->dis_addr[cy - d->y - 1];
     } else if (cx >= h->x && cx < h->x + h->w && cy > h->y && cy - h->y - 1 < v->hist_rows &&
-               !v->exited && dbg_has_history(&v->d)) {
+               !v->exited && dbg_has_history(v->dbg)) {
         int64_t rel = v->hist_rel[cy - h->y - 1];
         if (rel != INT64_MIN && rel != 0) travel(v, rel);
     }
@@ -200,6 +200,10 @@ void view_key(View *v, SDL_Keycode k) {
         snprintf(v->msg, sizeof v->msg, "the program has ended (q quits)");
         return;
     }
+    if (v->no_drive) {
+        snprintf(v->msg, sizeof v->msg, "gdb is stopped inside a signal delivery: resume from gdb");
+        return;
+    }
     DbgStop st;
     v->hist_scroll = 0;
     v->stack_scroll = 0;
@@ -209,7 +213,7 @@ void view_key(View *v, SDL_Keycode k) {
     case 's':
     case SDLK_F11:
         view_mark(v);
-        dbg_step(&v->d, &st);
+        dbg_step(v->dbg, &st);
         stopped(v, &st, "step");
         break;
     case 'n':
@@ -221,7 +225,7 @@ void view_key(View *v, SDL_Keycode k) {
     case 'c':
     case SDLK_F5: {
         view_mark(v);
-        if (dbg_has_history(&v->d) && !hist_at_live(v->d.hist)) {
+        if (dbg_has_history(v->dbg) && !hist_at_live(v->dbg->hist)) {
             /* replaying: forward to a breakpoint or the present */
             replay_to_break(v, &st);
             break;
@@ -229,11 +233,11 @@ void view_key(View *v, SDL_Keycode k) {
         /* recording costs ~30x: continue runs without it, and the history
          * starts again where it stops */
         uint64_t keep = v->history;
-        if (keep && dbg_set_history(&v->d, 0) < 0) keep = 0;
+        if (keep && dbg_set_history(v->dbg, 0) < 0) keep = 0;
         v->running = 1;
-        dbg_continue(&v->d, &st);
+        dbg_continue(v->dbg, &st);
         v->running = 0;
-        if (keep && !v->exited && dbg_set_history(&v->d, keep) < 0)
+        if (keep && !v->exited && dbg_set_history(v->dbg, keep) < 0)
             snprintf(v->msg, sizeof v->msg, "history: out of memory");
         stopped(v, &st, keep ? "continue (history restarts here)" : "continue");
         break;
@@ -241,34 +245,34 @@ void view_key(View *v, SDL_Keycode k) {
     case 'r':
         view_mark(v);
         v->running = 1;
-        dbg_run_to_ring(&v->d, &st);
+        dbg_run_to_ring(v->dbg, &st);
         v->running = 0;
         stopped(v, &st, "ring transition");
         break;
     case SDLK_LEFT:
         view_mark(v);
-        if (dbg_reverse_step(&v->d, &st) < 0)
+        if (dbg_reverse_step(v->dbg, &st) < 0)
             snprintf(v->msg, sizeof v->msg, "no history");
         else
             stopped(v, &st, "back one instruction");
         break;
     case SDLK_RIGHT:
-        if (!dbg_has_history(&v->d) || hist_at_live(v->d.hist)) {
+        if (!dbg_has_history(v->dbg) || hist_at_live(v->dbg->hist)) {
             snprintf(v->msg, sizeof v->msg, "at the newest instruction (s steps on)");
             break;
         }
         view_mark(v);
-        dbg_step(&v->d, &st);
+        dbg_step(v->dbg, &st);
         stopped(v, &st, "forward one instruction");
         break;
     case 'b': {
-        uint64_t a = sel ? sel : v->d.c->rip;
+        uint64_t a = sel ? sel : v->dbg->c->rip;
         int had = 0;
-        for (int j = 0; j < v->d.nbp; j++)
-            had |= v->d.bp[j] == a;
+        for (int j = 0; j < v->dbg->nbp; j++)
+            had |= v->dbg->bp[j] == a;
         if (had)
-            dbg_remove_break(&v->d, a);
-        else if (dbg_add_break(&v->d, a) < 0)
+            dbg_remove_break(v->dbg, a);
+        else if (dbg_add_break(v->dbg, a) < 0)
             snprintf(v->msg, sizeof v->msg, "too many breakpoints");
         snprintf(v->msg, sizeof v->msg, "breakpoint %s at 0x%llx", had ? "removed" : "set",
                  (unsigned long long)a);

@@ -38,7 +38,7 @@ static void sys_call_text(View *v, int use32, uint64_t nr, char *out, size_t n) 
     size_t o = (size_t)snprintf(out, n, "%s(", s->name);
     int na = s->fmt ? (int)strlen(s->fmt) : 0;
     for (int k = 0; k < na && k < 6 && o < n; k++) {
-        uint64_t a = v->d.entry.gpr[use32 ? r32[k] : r64[k]];
+        uint64_t a = v->dbg->entry.gpr[use32 ? r32[k] : r64[k]];
         if (use32) a = (uint32_t)a;
         o += (size_t)snprintf(out + o, n - o, a < 0x10000 ? "%s%llu" : "%s0x%llx", k ? ", " : "",
                               (unsigned long long)a);
@@ -50,6 +50,11 @@ void sym_name(View *v, uint64_t addr, char *out, size_t n) {
     uint64_t off = 0;
     const char *s = syms_find(&v->ksyms, addr, &off);
     if (!s) s = syms_find(&v->usyms, addr, &off);
+    if (!s) {
+        /* the vDSO and the libraries: the link_map list checked once per stop */
+        syms_refresh(&v->usyms, v->dbg, v->is32);
+        s = syms_find_mapped(&v->usyms, addr, &off);
+    }
     if (!s)
         out[0] = 0;
     else if (off)
@@ -66,15 +71,15 @@ static int mode_for(View *v, int cpl) {
 }
 
 static int is_break(View *v, uint64_t a) {
-    for (int k = 0; k < v->d.nbp; k++)
-        if (v->d.bp[k] == a) return 1;
+    for (int k = 0; k < v->dbg->nbp; k++)
+        if (v->dbg->bp[k] == a) return 1;
     return 0;
 }
 
 /* Zydis text of the instruction at a as code of that mode and CPL ran it
  * (kernel code read from user mode is fetched as CPL 0 would fetch it). */
 static int disasm_as(View *v, int mode, int cpl, uint64_t a, char *text, size_t n) {
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     uint8_t saved = c->cpl;
     int len = 0;
     c->cpl = (uint8_t)cpl;
@@ -95,7 +100,7 @@ static int insn_line(View *v, int mode, int cpl, uint64_t a, const char *mark, c
 }
 
 static void draw_disasm(View *v) {
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     const Rect *r = &v->pane[P_DISASM];
     char b[256];
     pane_title(v, P_DISASM, "disassembly (> next, * breakpoint; Up/Down select, b toggle)");
@@ -106,7 +111,7 @@ static void draw_disasm(View *v) {
     for (int k = before; k >= 1 && row < rows; k--) {
         uint64_t pc;
         int cpl;
-        if (dbg_history_at(&v->d, -k, &pc, &cpl, NULL) < 0 || cpl != c->cpl) continue;
+        if (dbg_history_at(v->dbg, -k, &pc, &cpl, NULL) < 0 || cpl != c->cpl) continue;
         int bp = is_break(v, pc);
         insn_line(v, mode_for(v, cpl), cpl, pc, bp ? "* " : "  ", b, sizeof b);
         v->dis_addr[row] = pc;
@@ -131,17 +136,17 @@ static void draw_disasm(View *v) {
 }
 
 static void draw_stack(View *v) {
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     int w8 = c->mode == MODE_64 ? 8 : 4;
     uint64_t sp = c->gpr[RSP] + (uint64_t)(v->stack_scroll * w8);
     if (w8 == 4) sp &= 0xffffffffu;
     uint64_t rsp0 = 0;
     uint8_t t[8] = {0};
     if (c->efer & EFER_LMA) {
-        dbg_read_mem(&v->d, c->seg[SEG_TR].base + 4, t, 8);
+        dbg_read_mem(v->dbg, c->seg[SEG_TR].base + 4, t, 8);
         memcpy(&rsp0, t, 8);
     } else {
-        dbg_read_mem(&v->d, c->seg[SEG_TR].base + 4, t, 4);
+        dbg_read_mem(v->dbg, c->seg[SEG_TR].base + 4, t, 4);
         memcpy(&rsp0, t, 4);
     }
     char title[128], b[200], sym[96];
@@ -156,7 +161,7 @@ static void draw_stack(View *v) {
     const Rect *r = &v->pane[P_STACK];
     for (int row = 0; row + 1 < r->h; row++) {
         uint64_t a = sp + (uint64_t)(row * w8), val = 0;
-        int ok = dbg_read_mem(&v->d, a, &val, (size_t)w8) == (size_t)w8;
+        int ok = dbg_read_mem(v->dbg, a, &val, (size_t)w8) == (size_t)w8;
         sym_name(v, val, sym, sizeof sym);
         const char *mark = kstack && a + (uint64_t)w8 == rsp0 ? "  <- top (TSS.RSP0)" : "";
         if (!ok)
@@ -190,10 +195,10 @@ static void transition_row(View *v, uint64_t pc, int from, uint64_t to_pc, int t
 
 static void draw_history(View *v) {
     const Rect *r = &v->pane[P_HIST];
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     char b[256], title[96];
-    int have = dbg_has_history(&v->d);
-    uint64_t total = have ? hist_count(v->d.hist) : 0;
+    int have = dbg_has_history(v->dbg);
+    uint64_t total = have ? hist_count(v->dbg->hist) : 0;
     snprintf(title, sizeof title, "history (%llu recorded; Left/Right or click: travel)",
              (unsigned long long)total);
     pane_title(v, P_HIST, title);
@@ -207,7 +212,7 @@ static void draw_history(View *v) {
     /* rows: executed entries (rel < 0), the current instruction (rel 0:
      * the live CPU, or the entry being replayed), undone ones ahead; the
      * current row two thirds down (moved by hist_scroll) */
-    int live = hist_at_live(v->d.hist);
+    int live = hist_at_live(v->dbg->hist);
     int64_t start = -(int64_t)(rows * 2 / 3) + v->hist_scroll;
     int row = 0, prev_cpl = -1;
     uint64_t prev_pc = 0;
@@ -218,7 +223,7 @@ static void draw_history(View *v) {
             pc = c->rip, cpl = c->cpl, ic = c->icount;
         } else if (live && rel > 0) {
             break;
-        } else if (dbg_history_at(&v->d, rel, &pc, &cpl, &ic) < 0) {
+        } else if (dbg_history_at(v->dbg, rel, &pc, &cpl, &ic) < 0) {
             if (rel >= 0) break;
             continue;
         }
@@ -250,7 +255,7 @@ static void draw_memory(View *v) {
     for (int row = 0; row + 1 < r->h; row++) {
         uint64_t a = v->mem_addr + (uint64_t)(row * per);
         uint8_t m[16];
-        size_t got = dbg_read_mem(&v->d, a, m, (size_t)per);
+        size_t got = dbg_read_mem(v->dbg, a, m, (size_t)per);
         int o = snprintf(b, sizeof b, "%016llx ", (unsigned long long)a);
         for (int k = 0; k < per; k++) {
             const char *gap = k == 7 ? "  " : " ";
@@ -267,12 +272,12 @@ static void draw_memory(View *v) {
 }
 
 static void draw_status(View *v) {
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     const Rect *r = &v->pane[P_STATUS];
     char b[512], sym[96], serving[160] = "";
     sym_name(v, c->rip, sym, sizeof sym);
-    const RingEvent *ev = &v->d.entry.ev;
-    if (c->cpl != 3 && v->d.entry.valid &&
+    const RingEvent *ev = &v->dbg->entry.ev;
+    if (c->cpl != 3 && v->dbg->entry.valid &&
         (ev->kind == RT_SYSCALL || ev->kind == RT_SYSENTER ||
          (ev->kind == RT_INT && ev->vector == 0x80))) {
         int use32 = ev->kind != RT_SYSCALL || ev->before.mode != MODE_64;
@@ -281,13 +286,13 @@ static void draw_status(View *v) {
         sys_call_text(v, use32, nr, call, sizeof call);
         snprintf(serving, sizeof serving, ", serving %s from 0x%llx", call,
                  (unsigned long long)ev->before.rip);
-    } else if (c->cpl != 3 && v->d.entry.valid && ev->kind == RT_EXCEPTION) {
+    } else if (c->cpl != 3 && v->dbg->entry.valid && ev->kind == RT_EXCEPTION) {
         snprintf(serving, sizeof serving, ", handling %s from 0x%llx", cpu_exc_name(ev->vector),
                  (unsigned long long)ev->before.rip);
     }
     const char *state = v->exited                                            ? "exited"
                         : v->running                                         ? "running"
-                        : dbg_has_history(&v->d) && !hist_at_live(v->d.hist) ? "replaying"
+                        : dbg_has_history(v->dbg) && !hist_at_live(v->dbg->hist) ? "replaying"
                                                                              : "stopped";
     snprintf(b, sizeof b, " ring %u, %s%s%s  |  insn %llu  |  %s%s%s  |  ? help", c->cpl,
              sym[0] ? sym : "", sym[0] ? "" : "", serving, (unsigned long long)c->icount, state,

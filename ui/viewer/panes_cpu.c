@@ -15,7 +15,7 @@ static const char *const r32[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "es
 static const int order[16] = {0, 3, 1, 2, 6, 7, 5, 4, 8, 9, 10, 11, 12, 13, 14, 15};
 
 static void draw_regs(View *v) {
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     const Rect *r = &v->pane[P_REGS];
     pane_title(v, P_REGS, v->p->kernel32 ? "registers" : "registers (64-bit)");
     char b[64];
@@ -47,7 +47,7 @@ static void draw_flags(View *v) {
               {"SF", F_SF}, {"TF", F_TF},   {"IF", F_IF},   {"DF", F_DF},
               {"OF", F_OF}, {"NT", F_NT},   {"RF", F_RF},   {"VM", F_VM},
               {"AC", F_AC}, {"VIF", F_VIF}, {"VIP", F_VIP}, {"ID", F_ID}};
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     const Rect *r = &v->pane[P_FLAGS];
     uint64_t f = cpu_get_rflags(c);
     char b[64];
@@ -82,14 +82,14 @@ static const char *mode_short(int mode) {
 }
 
 static void draw_mode(View *v) {
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     char b[160];
     pane_title(v, P_MODE, "ring");
     snprintf(b, sizeof b, "CPL %u  %s  %s", c->cpl, c->cpl == 3 ? "user" : "kernel",
              mode_short(c->mode));
     pane_line(v, P_MODE, 0, b, c->cpl == 3 ? VC_FG : VC_RING, ~0u);
     char ring[1024];
-    dbg_view_ring(&v->d, ring, sizeof ring);
+    dbg_view_ring(v->dbg, ring, sizeof ring);
     /* the first line repeats CPL/mode: show the entry lines after it */
     char *line = strchr(ring, '\n');
     int row = 1;
@@ -104,7 +104,7 @@ static void draw_mode(View *v) {
 
 static void draw_segs(View *v) {
     static const char *const names[9] = {"es", "cs", "ss", "ds", "fs", "gs", NULL, "ldtr", "tr"};
-    Cpu *c = v->d.c;
+    Cpu *c = v->dbg->c;
     char b[160];
     pane_title(v, P_SEGS, "segments: selector and descriptor cache");
     int row = 0;
@@ -135,7 +135,7 @@ static void draw_msrs(View *v) {
     int row = 0;
     for (size_t k = 0; k < sizeof list / sizeof list[0]; k++) {
         uint64_t val = 0;
-        if (cpu_rdmsr(v->d.c, list[k], &val) < 0) continue;
+        if (cpu_rdmsr(v->dbg->c, list[k], &val) < 0) continue;
         sym_name(v, val, sym, sizeof sym);
         snprintf(b, sizeof b, "%-14s 0x%016llx %s", cpu_msr_name(list[k]), (unsigned long long)val,
                  sym);

@@ -24,6 +24,14 @@ typedef struct ViewOpts {
  * quits (the guest then dies as by SIGKILL). 0, or -1 with a message when
  * the window, the font or the history could not be set up. */
 int viewer_run(Proc *p, const ViewOpts *o);
+/* --view with --gdb: open the window and fill *out with the companion the
+ * gdb stub drives it through (ui/gdb/gdb.h: gdb_set_companion); the stub's
+ * debug core is then the viewer's. NULL (message) when the window cannot
+ * open. o->keys is not used (gdb's `monitor view-keys` presses keys);
+ * o->shot is written by viewer_gdb_close, after the gdb session. */
+struct GdbCompanion;
+void *viewer_gdb_open(Proc *p, const ViewOpts *o, struct GdbCompanion *out);
+int viewer_gdb_close(void *v); /* 0, or -1 when the --view-shot could not be written */
 
 #ifdef RINGSIDE_VIEWER_INTERNAL
 #include <SDL.h>
@@ -55,6 +63,9 @@ typedef struct Syms {
     struct Sym *s;
     int n;
     uint64_t lo, hi; /* address range the table covers */
+    /* the program's table only: what it maps at run time, the vDSO and the
+     * shared libraries (syms_refresh, syms_find_mapped; freed by syms_free) */
+    struct SymsMore *more;
 } Syms;
 
 enum { P_REGS, P_FLAGS, P_MODE, P_SEGS, P_MSRS, P_DISASM, P_STACK, P_HIST, P_MEM, P_STATUS, P_N };
@@ -65,7 +76,8 @@ typedef struct Rect {
 
 typedef struct View {
     Proc *p;
-    Dbg d;
+    Dbg *dbg; /* the debug core it drives: its own, or the gdb stub's (--view with --gdb) */
+    Dbg own;
     int is32;
     SDL_Window *win;
     SDL_Renderer *ren;
@@ -81,6 +93,9 @@ typedef struct View {
     uint64_t history; /* the history's size in instructions */
     int owner;        /* the pid that owns the window: a fork()ed guest child never draws */
     int running;      /* 1 while continue/run executes (repaints show "running") */
+    int no_drive;     /* with gdb: keys may not run the CPU (gdb is inside a signal delivery) */
+    const char *shot; /* --view-shot */
+    uint64_t load_bias;
     int quit, exited;
     char msg[160]; /* the last stop's reason, shown in the status line */
     uint64_t mem_addr;
@@ -114,13 +129,20 @@ void draw_cpu_panes(View *v);
 /* panes_code.c: disassembly, stack, history, memory, status line, help */
 void draw_code_panes(View *v);
 void draw_help(View *v);
-/* "name+0xoff" for addr from the kernel's or the program's symbols, or "" */
+/* "name+0xoff" for addr from the symbols of the kernel, the program, the
+ * vDSO or a shared library (in that order), or "" */
 void sym_name(View *v, uint64_t addr, char *out, size_t n);
 
 /* symbols.c */
 void syms_load(Syms *s, const char *elf_path, uint64_t bias); /* bias: added to ET_DYN's */
 const char *syms_find(const Syms *s, uint64_t addr, uint64_t *off);
 void syms_free(Syms *s);
+/* On the program's table: load the vDSO's symbols (once) and reload the
+ * libraries' when the link_map list changed; does nothing more than once per
+ * stop (the CPU's instruction count), so callers may call it per lookup. */
+void syms_refresh(Syms *s, Dbg *d, int is32);
+/* The vDSO's symbols, then the libraries' (after syms_refresh). */
+const char *syms_find_mapped(const Syms *s, uint64_t addr, uint64_t *off);
 
 /* keys.c: one key (SDL keycode) as the window or the script delivers it */
 void view_key(View *v, SDL_Keycode k);

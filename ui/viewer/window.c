@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../syscall/kernel.h"
@@ -128,7 +129,7 @@ static int write_shot(View *v, const char *path) {
                      "font=%s size=%d cell=%d,%d bg=%06x fg=%06x changed=%06x cur=%06x "
                      "statusbg=%06x",
                      v->font.path, v->font.size, v->font.cw, v->font.ch, VC_BG, VC_FG, VC_CHANGED,
-                     VC_CUR, v->d.c->cpl == 3 ? VC_CUR : VC_STATUS0);
+                     VC_CUR, v->dbg->c->cpl == 3 ? VC_CUR : VC_STATUS0);
     for (int k = 0; k < P_N && o < (int)sizeof text; k++) {
         const Rect *r = &v->pane[k];
         o += snprintf(text + o, sizeof text - (size_t)o, " %s=%d,%d,%d,%d", pname[k],
@@ -221,6 +222,77 @@ static void release_low_fds(const uint8_t held[RESERVE_FDS]) {
         if (held[fd]) close(fd);
 }
 
+/* The window, renderer and font, with the guest's low descriptors kept
+ * free: NULL (message) when any of them cannot be set up. */
+static View *view_open(Proc *p, const ViewOpts *o) {
+    View *v = calloc(1, sizeof *v);
+    if (!v) return NULL;
+    v->p = p;
+    v->dbg = &v->own;
+    v->is32 = o->is32;
+    v->owner = (int)getpid();
+    v->mem_per = 16;
+    v->shot = o->shot;
+    v->load_bias = o->load_bias;
+    if (o->keys || o->shot) SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    /* signals are the guest's (syscall/signal.c mirrors its dispositions) */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    uint8_t held[RESERVE_FDS];
+    int reserved = reserve_low_fds(held) == 0;
+    if (SDL_Init(SDL_INIT_VIDEO) < 0) {
+        fprintf(stderr, "ringside: --view: cannot open a display: %s\n", SDL_GetError());
+        if (reserved) release_low_fds(held);
+        free(v);
+        return NULL;
+    }
+    char title[300];
+    const char *base = strrchr(p->exe_path, '/');
+    snprintf(title, sizeof title, "ringside --view %.200s", base ? base + 1 : p->exe_path);
+    v->win = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 1600, 900,
+                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    int soft = o->keys || o->shot;
+    if (v->win)
+        v->ren =
+            SDL_CreateRenderer(v->win, -1, soft ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED);
+    if (v->win && !v->ren) v->ren = SDL_CreateRenderer(v->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!v->ren) {
+        fprintf(stderr, "ringside: --view: cannot open a window: %s\n", SDL_GetError());
+        if (v->win) SDL_DestroyWindow(v->win);
+        SDL_Quit();
+        if (reserved) release_low_fds(held);
+        free(v);
+        return NULL;
+    }
+    int rc = font_open(v, 13);
+    SDL_PumpEvents(); /* the window system's first round trips, still above the guest's fds */
+    if (reserved) release_low_fds(held);
+    if (rc < 0) {
+        SDL_DestroyRenderer(v->ren);
+        SDL_DestroyWindow(v->win);
+        SDL_Quit();
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* Bind the window to a debug core (the viewer's own, or the gdb stub's). */
+static void view_bind(View *v, Dbg *d) {
+    v->dbg = d;
+    syms_load(&v->ksyms, gdb_kernel_elf(v->p), 0);
+    syms_load(&v->usyms, v->p->exe_path, v->load_bias);
+    v->mem_addr = d->c->gpr[RSP] & ~15ull;
+}
+
+static void view_close(View *v) {
+    syms_free(&v->ksyms);
+    syms_free(&v->usyms);
+    font_close(v);
+    SDL_DestroyRenderer(v->ren);
+    SDL_DestroyWindow(v->win);
+    SDL_Quit();
+}
+
 int viewer_run(Proc *p, const ViewOpts *o) {
     if (o->keys) { /* a bad script is refused before anything runs */
         const char *s = o->keys;
@@ -230,78 +302,169 @@ int viewer_run(Proc *p, const ViewOpts *o) {
         }
         if (r < 0) return -1;
     }
-    View *v = calloc(1, sizeof *v);
+    View *v = view_open(p, o);
     if (!v) return -1;
-    v->p = p;
-    v->is32 = o->is32;
-    v->owner = (int)getpid();
-    v->mem_per = 16;
-    if (o->keys) SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
-    /* signals are the guest's (syscall/signal.c mirrors its dispositions) */
-    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-    uint8_t held[RESERVE_FDS];
-    int reserved = reserve_low_fds(held) == 0;
-    if (SDL_Init(SDL_INIT_VIDEO) < 0) {
-        fprintf(stderr, "ringside: --view: cannot open a display: %s\n", SDL_GetError());
-        if (reserved) release_low_fds(held);
-        free(v);
-        return -1;
-    }
-    char title[300];
-    const char *base = strrchr(p->exe_path, '/');
-    snprintf(title, sizeof title, "ringside --view %.200s", base ? base + 1 : p->exe_path);
-    v->win = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 1600, 900,
-                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-    if (v->win)
-        v->ren = SDL_CreateRenderer(v->win, -1,
-                                    o->keys ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED);
-    if (v->win && !v->ren) v->ren = SDL_CreateRenderer(v->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!v->ren) {
-        fprintf(stderr, "ringside: --view: cannot open a window: %s\n", SDL_GetError());
-        if (v->win) SDL_DestroyWindow(v->win);
-        SDL_Quit();
-        if (reserved) release_low_fds(held);
-        free(v);
-        return -1;
-    }
-    int rc = font_open(v, 13);
-    SDL_PumpEvents(); /* the window system's first round trips, still above the guest's fds */
-    if (reserved) release_low_fds(held);
+    int rc = 0;
     v->history = o->history ? o->history : HISTORY_DEFAULT;
-    if (rc == 0 && dbg_init(&v->d, p, v->history) < 0) {
+    if (dbg_init(&v->own, p, v->history) < 0) {
         fprintf(stderr, "ringside: --view: history: out of memory\n");
-        rc = -1;
+        view_close(v);
+        free(v);
+        return -1;
     }
-    if (rc == 0) {
-        v->d.poll = view_poll;
-        v->d.poll_ud = v;
-        syms_load(&v->ksyms, gdb_kernel_elf(p), 0);
-        syms_load(&v->usyms, p->exe_path, o->load_bias);
-        /* the boot code runs first: the view opens at the program's first instruction */
-        while (!p->exited && p->cpu->cpl != 3)
-            if (kernel_run_budget(p, 1) == 0) break;
-        v->mem_addr = p->cpu->gpr[RSP] & ~15ull;
-        snprintf(v->msg, sizeof v->msg, "at the first instruction");
-        if (o->keys)
-            rc = scripted(v, o);
-        else
-            interactive(v);
-        if (forked(v)) { /* the child leaves the parent's window alone */
-            if (!p->exited) dbg_run_free(&v->d);
-            dbg_free(&v->d);
-            return 0;
+    v->own.poll = view_poll;
+    v->own.poll_ud = v;
+    /* the boot code runs first: the view opens at the program's first instruction */
+    while (!p->exited && p->cpu->cpl != 3)
+        if (kernel_run_budget(p, 1) == 0) break;
+    view_bind(v, &v->own);
+    snprintf(v->msg, sizeof v->msg, "at the first instruction");
+    if (o->keys)
+        rc = scripted(v, o);
+    else
+        interactive(v);
+    if (forked(v)) { /* the child leaves the parent's window alone */
+        if (!p->exited) dbg_run_free(&v->own);
+        dbg_free(&v->own);
+        return 0;
+    }
+    int quit = v->quit;
+    view_close(v);
+    if (rc == 0 && !p->exited && !quit) dbg_run_free(&v->own); /* on, without the window */
+    dbg_free(&v->own);
+    free(v);
+    return rc;
+}
+
+/* ---- --view with --gdb: the viewer as the stub's companion ---- */
+
+static void comp_start(void *ud, Dbg *d) {
+    View *v = ud;
+    view_bind(v, d);
+    snprintf(v->msg, sizeof v->msg, "at the first instruction; waiting for gdb");
+    view_paint(v);
+}
+
+/* Events while the stub waits for gdb (or, running, while the program runs). */
+static int comp_poll(void *ud, int running, int may_drive) {
+    View *v = ud;
+    if (forked(v)) return 0;
+    if (running) return view_poll(v);
+    v->no_drive = !may_drive;
+    SDL_Event e;
+    int dirty = 0;
+    while (!v->quit && SDL_PollEvent(&e)) {
+        if (e.type == SDL_QUIT) {
+            if (!v->p->exited) proc_exit(v->p, SIGKILL);
+            v->quit = 1;
+        } else if (e.type == SDL_KEYDOWN) {
+            view_key(v, keycode_of(&e.key));
+            if (forked(v)) return 0;
+            dirty = 1;
+        } else if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT) {
+            view_click(v, e.button.x, e.button.y);
+            if (forked(v)) return 0;
+            dirty = 1;
+        } else if (e.type == SDL_MOUSEWHEEL) {
+            wheel(v, e.wheel.y);
+            dirty = 1;
+        } else if (e.type == SDL_WINDOWEVENT) {
+            dirty = 1;
         }
     }
-    syms_free(&v->ksyms);
-    syms_free(&v->usyms);
-    font_close(v);
-    SDL_DestroyRenderer(v->ren);
-    SDL_DestroyWindow(v->win);
-    SDL_Quit();
-    if (v->d.p) {
-        if (rc == 0 && !p->exited && !v->quit) dbg_run_free(&v->d);
-        dbg_free(&v->d);
+    v->no_drive = 0;
+    if (dirty) view_paint(v);
+    return v->quit;
+}
+
+static void comp_resumed(void *ud) {
+    View *v = ud;
+    if (forked(v)) return;
+    view_mark(v);
+    v->running = 1;
+    snprintf(v->msg, sizeof v->msg, "running (gdb)");
+}
+
+static void comp_stopped(void *ud) {
+    View *v = ud;
+    if (forked(v)) return;
+    v->running = 0;
+    v->sel_addr = 0;
+    if (v->p->exited) {
+        int s = v->p->exit_status;
+        v->exited = 1;
+        if (WIFSIGNALED(s))
+            snprintf(v->msg, sizeof v->msg, "program killed by signal %d", WTERMSIG(s));
+        else
+            snprintf(v->msg, sizeof v->msg, "program exited with status %d", WEXITSTATUS(s));
+    } else {
+        snprintf(v->msg, sizeof v->msg, "stopped by gdb");
     }
+    view_paint(v);
+}
+
+static char *reply(const char *fmt, const char *arg) {
+    size_t n = strlen(fmt) + (arg ? strlen(arg) : 0) + 1;
+    char *out = malloc(n);
+    if (out) snprintf(out, n, fmt, arg ? arg : "");
+    return out;
+}
+
+static char *comp_monitor(void *ud, const char *cmd, int may_drive) {
+    View *v = ud;
+    while (*cmd == ' ')
+        cmd++;
+    if (strncmp(cmd, "view", 4) || (cmd[4] && cmd[4] != ' ' && cmd[4] != '-')) return NULL;
+    if (!strncmp(cmd, "view-shot ", 10)) {
+        const char *path = cmd + 10;
+        return write_shot(v, path) < 0 ? reply("view-shot: cannot write %s\n", path)
+                                       : reply("view-shot: %s written\n", path);
+    }
+    if (!strncmp(cmd, "view-keys ", 10)) {
+        const char *s = cmd + 10, *chk = s;
+        SDL_Keycode k;
+        int r;
+        while ((r = view_script_next(&chk, &k)) == 1) {
+        }
+        if (r < 0) return reply("view-keys: unknown key name in '%s'\n", s);
+        v->no_drive = !may_drive;
+        uint64_t before = v->dbg->c->icount;
+        while (!v->quit && view_script_next(&s, &k) == 1) {
+            draw_all(v); /* each key sees the frame a user would */
+            view_key(v, k);
+            if (forked(v)) return NULL;
+        }
+        v->no_drive = 0;
+        view_paint(v);
+        return reply(v->dbg->c->icount != before ? "view-keys: done; the CPU moved: `maintenance "
+                                                   "flush register-cache` shows gdb its new state\n"
+                                                 : "view-keys: done\n",
+                     NULL);
+    }
+    return reply("view commands (--view with --gdb):\n"
+                 "  view-keys KEYS       press KEYS in the viewer (as --view-keys)\n"
+                 "  view-shot FILE.png   write the viewer's window as PNG (as --view-shot)\n",
+                 NULL);
+}
+
+void *viewer_gdb_open(Proc *p, const ViewOpts *o, struct GdbCompanion *out) {
+    View *v = view_open(p, o);
+    if (!v) return NULL;
+    *out = (GdbCompanion){.ud = v,
+                          .start = comp_start,
+                          .poll = comp_poll,
+                          .resumed = comp_resumed,
+                          .stopped = comp_stopped,
+                          .monitor = comp_monitor};
+    return v;
+}
+
+int viewer_gdb_close(void *h) {
+    View *v = h;
+    if (!v || forked(v)) return 0;
+    int rc = 0;
+    if (v->shot && v->dbg != &v->own) rc = write_shot(v, v->shot);
+    view_close(v);
     free(v);
     return rc;
 }
