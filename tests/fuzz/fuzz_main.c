@@ -270,6 +270,8 @@ int main(int argc, char **argv) {
         bad += run_one(&c, 1);
     }
     double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    free(fs);
+    free(first);
 
     if (record) printf("fuzz_insn: %u mnemonics, taken in turn\n", ngroups);
     printf("fuzz_insn: seed %llu: %lu cases in %.1fs: %lu same, %lu diverged, %lu ringside-#UD "

@@ -357,6 +357,9 @@ static int refine_inputs(Ctx *x, const ZydisDecodedInstruction *zi, const ZydisD
             unsigned n = gpr_num(reg);
             if (pinned(x, n) || n == 4 || rng_below(r, 10) < 3) continue;
             unsigned sz = ZydisRegisterGetWidth(fz_mode->zmode, reg) / 8;
+            /* 0: a register this mode has no width for (clzero's implicit rAX
+             * in 32-bit code is reported as RAX): leave its value alone */
+            if (sz == 0) continue;
             if (is_high8(reg))
                 x->g[n] = (x->g[n] & ~0xff00ull) | rng_edge(r, 1) << 8;
             else if (sz < 8)
