@@ -10,11 +10,18 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-build() { # build NAME SRC [CFLAGS...]
+# build NAME SRC [dynamic] [CFLAGS...]: static and -nostdlib, or with
+# "dynamic" a dynamic program over the system's C library
+build() {
     n=$1 s=$2
     shift 2
-    case " $* " in *" -static-pie "*) ;; *) set -- "$@" -static ;; esac
-    if ! gcc "$@" -nostdlib -o "$tmp/$n" "$src/$s" 2>"$tmp/cc.err"; then
+    if [ "${1-}" = dynamic ]; then
+        shift
+    else
+        case " $* " in *" -static-pie "*) ;; *) set -- "$@" -static ;; esac
+        set -- "$@" -nostdlib
+    fi
+    if ! gcc "$@" -o "$tmp/$n" "$src/$s" 2>"$tmp/cc.err"; then
         echo "skipped: cannot build $s with gcc $*: $(head -1 "$tmp/cc.err")"
         exit 77
     fi
@@ -63,7 +70,111 @@ has() {
     [ $r = 0 ] || fail=1
 }
 
+# rings_to NAME PATTERN [ringside options...]: the key script that runs (`r`
+# per ring transition, two per system call) to the return of the first
+# system call --strace shows matching PATTERN (stdout a file, as in view(),
+# since a program may ask whether it is a terminal): sets $keys
+rings_to() {
+    n=$1 pat=$2
+    shift 2
+    "$rs" "$@" --strace --trace-file="$tmp/strace" "$tmp/$n" >"$tmp/strace.out" 2>&1
+    k=$(grep -n "^$pat" "$tmp/strace" | head -1 | cut -d: -f1)
+    if [ -z "$k" ]; then
+        echo "FAIL: no system call $pat under --strace"
+        exit 1
+    fi
+    keys=$(awk -v n="$k" 'BEGIN { for (i = 0; i < 2 * n; i++) printf "r" }')
+}
+
+# defines FILE NAME: the ELF's dynamic symbol table defines the function NAME
+defines() {
+    if ! nm -D --defined-only "$1" 2>/dev/null | awk -v n="$2" '{ sub(/@.*/, "", $3) } $3 == n' |
+        grep -q .; then
+        echo "skipped: no $2 in nm -D $1"
+        exit 77
+    fi
+}
+
+# opened_defines LIB NAME: the library LIB* that the program opened under the
+# last rings_to (its --strace) defines NAME
+opened_defines() {
+    f=$(sed -n 's/^openat(.*"\(\/[^"]*\/'"$1"'[^"]*\)".* = [0-9]*$/\1/p' "$tmp/strace" | head -1)
+    [ -n "$f" ] || { echo "FAIL: the program opened no $1"; exit 1; }
+    defines "$f" "$2"
+}
+
 case $case in
+dynlibc64)
+    # stopped in libc's write (a stripped libc: its .dynsym) on the
+    # system call's return
+    build dynw dyncall.c dynamic -O1
+    rings_to dynw 'write(1, "hello'
+    opened_defines libc.so write
+    view dynw "$keys"
+    same_as_native dynw
+    has status "ring 3, write+" --bg cur
+    has disasm "write+"
+    has history "write+" --bg cur
+    ;;
+vdso64)
+    # on the first instruction of the vDSO's __vdso_clock_gettime
+    [ -f "$RS_VDSO_DIR/vdso64.so" ] || { echo "skipped: no vdso64.so"; exit 77; }
+    defines "$RS_VDSO_DIR/vdso64.so" __vdso_clock_gettime
+    build dynv dyncall.c dynamic -O1 -DLIB='"linux-vdso.so.1"' -DFN='"__vdso_clock_gettime"' -DARG0=1
+    rings_to dynv 'getppid('
+    view dynv "${keys}sss"
+    same_as_native dynv
+    has status "ring 3, __vdso_clock_gettime" --bg cur
+    has status "ring 3, __vdso_clock_gettime+" --bg cur --absent
+    has disasm "__vdso_clock_gettime+0x"
+    ;;
+dlopen64)
+    # a library dlopen()ed after startup (the link_map list changed): libm's frexp
+    build dynl dyncall.c dynamic -O1 -DLIB='"libm.so.6"' -DFN='"frexp"' -DARG0='(unsigned long)&e'
+    rings_to dynl 'getppid('
+    opened_defines libm.so frexp
+    view dynl "${keys}sss"
+    same_as_native dynl
+    has status "ring 3, frexp" --bg cur
+    has disasm "frexp+0x"
+    has history "main+"
+    ;;
+vdso32)
+    # a 32-bit glibc program: write enters the kernel through the vDSO's
+    # __kernel_vsyscall, returns there (its four-instruction landing pad:
+    # vdso/README.md), then to libc's write
+    [ -f "$RS_VDSO_DIR/vdso32.so" ] || { echo "skipped: no vdso32.so"; exit 77; }
+    defines "$RS_VDSO_DIR/vdso32.so" __kernel_vsyscall
+    build dynw32 dyncall.c dynamic -O1 -m32
+    for vendor in intel amd; do
+        rings_to dynw32 'write(1, "hello' --cpu=$vendor
+        view dynw32 "$keys" --cpu=$vendor
+        same_as_native dynw32
+        has status "ring 3, __kernel_vsyscall+" --bg cur
+        has disasm "__kernel_vsyscall+0x"
+        view dynw32 "${keys}ssss" --cpu=$vendor
+        has status "ring 3, write+" --bg cur
+    done
+    ;;
+sysroot32)
+    # under --sysroot: ld.so and libc exist only in the i386 root (the
+    # host has no /lib/i386-linux-gnu/libc.so.6), read through it
+    root=$RS_ROOT32
+    if [ ! -x "$root/bin/echo" ] || [ ! -f "$root/.complete" ]; then
+        echo "skipped: no i386 root"
+        exit 77
+    fi
+    libc=$root/lib/i386-linux-gnu/libc.so.6
+    defines "$libc" write
+    cp "$root/bin/echo" "$tmp/echo32"
+    echo >"$tmp/echo32.native" # what echo without arguments writes
+    echo 0 >"$tmp/echo32.native.status"
+    rings_to echo32 'write(1, ' --sysroot="$root"
+    view echo32 "${keys}ssss" --sysroot="$root"
+    same_as_native echo32
+    has status "ring 3, write+" --bg cur
+    has disasm "write+0x"
+    ;;
 syscall64)
     build v64 view64.S
     view v64 ss

@@ -125,6 +125,23 @@ void dbg_view_tss(Dbg *d, char *out, size_t n);
 void dbg_view_segs(Dbg *d, char *out, size_t n);
 void dbg_view_cpu(Dbg *d, char *out, size_t n);
 
+/* One object of the dynamic linker's link_map list (ui/debug/linkmap.c). */
+typedef struct DbgLib {
+    uint64_t lm;     /* the link_map entry's guest address */
+    uint64_t l_addr; /* load bias: the difference between run and link addresses */
+    uint64_t l_ld;   /* its dynamic section */
+    char name[512];  /* l_name as the guest sees it ("" for the program; no --sysroot mapping) */
+} DbgLib;
+
+/* The link_map list the dynamic linker published (r_debug through the
+ * program's DT_DEBUG; is32: the program's word size), the program itself
+ * first: up to max entries, how many, or -1 without an r_debug (a static
+ * program, or ld.so has not run yet). *state (may be NULL): r_debug.r_state
+ * (RT_CONSISTENT 0, RT_ADD 1, RT_DELETE 2). Wild pointers end the walk. */
+int dbg_link_map(Dbg *d, int is32, DbgLib *out, int max, int *state);
+/* The value of auxv entry `type` the loader placed (is32: 32-bit words), or 0. */
+uint64_t dbg_auxv(const Proc *p, int is32, uint64_t type);
+
 /* History internals shared by run.c and history.c. */
 struct History *hist_new(uint64_t insns);
 void hist_free(struct History *h);
