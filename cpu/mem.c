@@ -56,6 +56,8 @@ struct Mem {
     uint64_t gen; /* mem_generation() */
     MemHostFaultFn on_host_fault;
     void *on_host_fault_ud;
+    MemUserWriteFn on_user_write;
+    void *on_user_write_ud;
     Mem *next_all; /* every live Mem, for the host SIGBUS handler */
 };
 
@@ -865,6 +867,9 @@ int mem_write(Mem *m, uint64_t addr, const void *src, size_t n, int need) {
             if (ok) mem_write(m, addr, src, ok, need);
             return -1;
         }
+    /* a user-access write (the kernel side's copy to user memory): the
+     * observer sees the old bytes still in place */
+    if ((need & MEM_U) && m->on_user_write) m->on_user_write(m->on_user_write_ud, addr, n);
     int code = 0, rc = 0;
     while (n) {
         size_t off = addr & (PAGE_SIZE - 1), k = PAGE_SIZE - off;
@@ -907,6 +912,11 @@ long mem_read_str(Mem *m, char *dst, uint64_t addr, size_t max, int need) {
         addr += k;
     }
     return -2;
+}
+
+void mem_on_user_write(Mem *m, MemUserWriteFn fn, void *ud) {
+    m->on_user_write = fn;
+    m->on_user_write_ud = ud;
 }
 
 void mem_on_change(Mem *m, MemChangeFn fn, void *ud) {

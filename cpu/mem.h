@@ -142,6 +142,12 @@ int mem_write(Mem *m, uint64_t addr, const void *src, size_t n, int need);
  * Returns its length, -1 on a bad page, -2 when no NUL within max. */
 long mem_read_str(Mem *m, char *dst, uint64_t addr, size_t max, int need);
 
+/* Called before mem_write with MEM_U in `need` changes [addr, addr+n): the
+ * writes made on a user's behalf (a system call's copy to user memory), for
+ * a debugger's history. One observer; NULL removes it. */
+typedef void (*MemUserWriteFn)(void *ud, uint64_t addr, size_t n);
+void mem_on_user_write(Mem *m, MemUserWriteFn fn, void *ud);
+
 /* Called (with `ud`) whenever mappings or permissions change, so CPUs can
  * flush their TLBs and decode caches. `code_changed` is set when a page
  * that held decoded code was unmapped, remapped or lost MEM_X. */

@@ -571,6 +571,13 @@ int thread_exit_pending(Proc *p) {
     kernel_unlock(p);
     cpu_free(th->task.cpu);
     sem_destroy(&th->started);
+    /* no host signal may reach this thread's catcher once its record is gone
+     * (process-directed ones go to the other threads) */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    free(th->task.sig);
+    th->task.sig = NULL;
     /* th is freed only after the jump: the jmp_buf lives in it */
     static _Thread_local jmp_buf jb;
     memcpy(jb, th->exit_jb, sizeof jb);

@@ -57,6 +57,19 @@ static void on_write(void *ud, Cpu *c, uint64_t addr, unsigned len) {
         }
 }
 
+/* A system call's copy to user memory (a read() buffer, a stat struct): the
+ * history keeps the old bytes in the entry being recorded, as for the
+ * instruction's own writes, so going back restores them too. */
+static void on_user_write(void *ud, uint64_t addr, size_t n) {
+    Dbg *d = ud;
+    if (!d->hist || !recording) return;
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done > PAGE_SIZE ? PAGE_SIZE : n - done;
+        hist_record_write(d->hist, d->c, addr + done, (unsigned)k);
+        done += k;
+    }
+}
+
 /* Read and access watchpoints: a read of a watched range stops after the
  * instruction, as x86 debug registers do. */
 static void on_read(void *ud, Cpu *c, uint64_t addr, unsigned len) {
@@ -99,6 +112,7 @@ static void install_hooks(Dbg *d) {
     Cpu *cs[MAX_CPUS + 1];
     for (int k = all_cpus(d, cs) - 1; k >= 0; k--)
         cpu_set_hooks(cs[k], &h);
+    mem_on_user_write(d->p->mem, d->hist ? on_user_write : NULL, d);
 }
 
 /* The thread that holds the kernel lock is the one the debugger drives. */
@@ -121,6 +135,7 @@ int dbg_init(Dbg *d, Proc *p, uint64_t history_insns) {
 }
 
 void dbg_free(Dbg *d) {
+    if (d->p && d->p->mem) mem_on_user_write(d->p->mem, NULL, NULL);
     if (d->hist) hist_free(d->hist);
     d->hist = NULL;
 }
